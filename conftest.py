@@ -1,0 +1,28 @@
+"""Fixtures shared by every app's tests: regions, organisations, one person per role."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+# Playwright's sync API runs an event loop in the test thread; Django refuses ORM calls there
+# unless told it is safe (the browser tests call the ORM only before and after driving the page).
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+from sigap.testing import *  # noqa: E402,F401,F403
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
+    """Load the test provinces' regions once; each test's transaction rolls back to this state."""
+    from sigap.regions.testing import load_test_regions
+
+    with django_db_blocker.unblock():
+        load_test_regions()
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):  # type: ignore[no-untyped-def]
+    """Argon2 is slow on purpose; tests that check hashing set it back."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

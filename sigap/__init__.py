@@ -1,0 +1,1 @@
+"""Sigap: early detection and protection of children at risk of exploitation."""

@@ -1,0 +1,68 @@
+"""The child record: one per child, shared by the cases that concern them."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from sigap.intake.models import Sex
+from sigap.people.models import Organisation
+from sigap.regions.models import Placed
+
+
+class ChildQuerySet(models.QuerySet["Child"]):
+    def visible_to(self, user: object) -> ChildQuerySet:
+        """A child is visible through a case the user may see."""
+        from sigap.cases.models import Case
+
+        return self.filter(models.Exists(Case.objects.visible_to(user).filter(child=models.OuterRef("pk"))))
+
+
+class Child(Placed):
+    name = models.CharField(_("nama"), max_length=120, blank=True)
+    nickname = models.CharField(_("nama panggilan"), max_length=60, blank=True)
+    sex = models.CharField(_("jenis kelamin"), max_length=1, choices=Sex.choices, default=Sex.UNKNOWN)
+    birth_date = models.DateField(_("tanggal lahir"), null=True, blank=True)
+    birth_year_estimated = models.PositiveSmallIntegerField(_("perkiraan tahun lahir"), null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    registered_by_org = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("didaftarkan oleh"),
+    )
+
+    objects = ChildQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("anak")
+        verbose_name_plural = _("anak")
+        indexes = [models.Index(fields=["regency_code", "name"])]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        if self.name and self.nickname:
+            return f"{self.name} ({self.nickname})"
+        return self.name or self.nickname or str(_("(tanpa nama)"))
+
+    def audit_label(self) -> str:
+        return f"anak #{self.pk}"
+
+    def audit_organisation_id(self) -> int | None:
+        return self.registered_by_org_id
+
+    def age(self, today: date | None = None) -> int | None:
+        today = today or timezone.localdate()
+        if self.birth_date:
+            b = self.birth_date
+            return today.year - b.year - ((today.month, today.day) < (b.month, b.day))
+        if self.birth_year_estimated:
+            return today.year - self.birth_year_estimated
+        return None

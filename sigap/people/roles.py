@@ -1,0 +1,50 @@
+"""Roles and record scopes: who may see which records.
+
+A role says what a person does; a record scope says which records they may see. Each role has a
+default scope; an administrator may set another one for a person (a provincial supervisor may be
+given the jurisdiction scope, for example).
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    COMMUNITY_REPORTER = "community_reporter", _("Pelapor masyarakat")
+    HOTLINE_OPERATOR = "hotline_operator", _("Operator layanan pengaduan")
+    CASE_WORKER = "case_worker", _("Pekerja kasus")
+    SUPERVISOR = "supervisor", _("Supervisor")
+    ORG_ADMIN = "org_admin", _("Admin organisasi")
+    ANALYST = "analyst", _("Analis gugus tugas")
+    SYSTEM_ADMIN = "system_admin", _("Admin sistem")
+
+
+class Scope(models.TextChoices):
+    OWN = "own", _("Milik sendiri")
+    ORGANISATION = "organisation", _("Organisasi")
+    JURISDICTION = "jurisdiction", _("Wilayah kerja")
+    ALL = "all", _("Semua")
+    IDENTIFIED = "identified", _("Yang saya laporkan")
+    NONE = "none", _("Tidak ada (hanya agregat)")
+
+
+DEFAULT_SCOPE: dict[str, str] = {
+    Role.COMMUNITY_REPORTER: Scope.IDENTIFIED,
+    Role.HOTLINE_OPERATOR: Scope.OWN,
+    Role.CASE_WORKER: Scope.ORGANISATION,
+    Role.SUPERVISOR: Scope.ORGANISATION,
+    Role.ORG_ADMIN: Scope.NONE,
+    Role.ANALYST: Scope.NONE,
+    Role.SYSTEM_ADMIN: Scope.ALL,
+}
+
+# Roles whose people never see an identity, whatever scope is set on them.
+AGGREGATE_ONLY_ROLES = frozenset({Role.ANALYST})
+# Roles that may triage reports and open cases for the reports they can see.
+TRIAGE_ROLES = frozenset({Role.CASE_WORKER, Role.SUPERVISOR})
+# Roles that may file reports on someone else's behalf and choose the channel.
+OPERATOR_ROLES = frozenset({Role.HOTLINE_OPERATOR, Role.CASE_WORKER, Role.SUPERVISOR})
+# Roles that may read their organisation's audit log.
+AUDIT_READER_ROLES = frozenset({Role.SUPERVISOR, Role.SYSTEM_ADMIN})
