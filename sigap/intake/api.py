@@ -24,7 +24,7 @@ from . import ratelimit, reference, services
 from .models import Channel, Report, ReportedChild, Sex
 
 
-class ChildSerializer(serializers.ModelSerializer[ReportedChild]):
+class ReportedChildSerializer(serializers.ModelSerializer[ReportedChild]):
     approx_age = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=17)
 
     class Meta:
@@ -47,7 +47,7 @@ class ReportCreateSerializer(serializers.Serializer[Any]):
     location_detail = serializers.CharField(max_length=300, required=False, allow_blank=True)
     occurred_on = serializers.DateField(required=False, allow_null=True)
     occurred_text = serializers.CharField(max_length=200, required=False, allow_blank=True)
-    children = ChildSerializer(many=True, required=False)
+    children = ReportedChildSerializer(many=True, required=False)
     anonymous = serializers.BooleanField(default=False)
     reporter_name = serializers.CharField(max_length=120, required=False, allow_blank=True)
     reporter_phone = serializers.CharField(max_length=40, required=False, allow_blank=True)
@@ -95,7 +95,7 @@ class ReceiptSerializer(serializers.Serializer[Any]):
 
 class ReportSerializer(serializers.ModelSerializer[Report]):
     concerns = serializers.ListField(child=serializers.CharField(), read_only=True)
-    children = ChildSerializer(many=True, read_only=True)
+    children = ReportedChildSerializer(many=True, read_only=True)
     region = serializers.CharField(source="region_id", allow_null=True, read_only=True)
     routed_org = serializers.CharField(source="routed_org.name", allow_null=True, read_only=True, default=None)
 

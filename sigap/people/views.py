@@ -39,14 +39,18 @@ def two_factor_view(request: HttpRequest) -> HttpResponse:
         device = two_factor.pending_device(user)  # type: ignore[arg-type]
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if device.verify_token(form.cleaned_data["token"]):
+        allowed, _info = device.verify_is_allowed()
+        if not allowed:
+            form.add_error("token", _("Terlalu banyak kode salah. Tunggu sebentar lalu coba lagi dengan kode yang baru."))
+        elif device.verify_token(form.cleaned_data["token"]):
             if enrolling:
                 device.confirmed = True
                 device.save(update_fields=["confirmed"])
                 messages.success(request, _("Verifikasi dua langkah telah diaktifkan."))
             otp_login(request, device)
             return redirect(_safe_next(request))
-        form.add_error("token", _("Kode salah atau sudah kedaluwarsa. Coba kode yang baru."))
+        else:
+            form.add_error("token", _("Kode salah atau sudah kedaluwarsa. Coba kode yang baru."))
     context = {"form": form, "enrolling": enrolling, "next": _safe_next(request)}
     if enrolling:
         context.update(secret=two_factor.secret_base32(device), qr=two_factor.qr_svg(device))
