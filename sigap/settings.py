@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "sigap.intake",
     "sigap.identity",
     "sigap.cases",
+    "sigap.demo",
 ]
 
 MIDDLEWARE = [

@@ -67,6 +67,22 @@ class AuditEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_username or '-'} {self.action} {self.object_type}:{self.object_id}"
 
+    OBJECT_TYPES = {"report": _("laporan"), "case": _("kasus"), "child": _("data anak")}
+
+    @property
+    def object_type_label(self) -> str:
+        return str(self.OBJECT_TYPES.get(self.object_type, self.object_type))
+
+    def changes_text(self) -> str:
+        """The recorded changes as one readable line: ``risk_level: low → high; note: …``."""
+        parts = []
+        for key, value in self.changes.items():
+            if isinstance(value, list) and len(value) == 2:
+                parts.append(f"{key}: {value[0] or '-'} → {value[1] or '-'}")
+            elif value not in (None, "", [], {}):
+                parts.append(f"{key}: {value}")
+        return "; ".join(parts)
+
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None and not self._state.adding:
             raise AppendOnlyError("The audit log is append-only.")

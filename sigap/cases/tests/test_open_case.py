@@ -132,5 +132,5 @@ def test_the_case_page_shows_the_child_reports_owner_and_history(as_user, world)
     report = triaged_report(world)
     case = open_case(world.worker_sby, report.pk, new_child=NewChild(name="Budi", approx_age=12, sex="M"))
     html = as_user("supervisor_sby").get(reverse("cases:detail", args=[case.pk])).content.decode()
-    for expected in ("Budi", report.tracking_code, "UPTD PPA Kota Surabaya", "worker_sby", "Tinggi", "membuka kasus", "menilai (triase)"):
+    for expected in ("Budi", report.tracking_code, "UPTD PPA Kota Surabaya", "worker_sby", "Tinggi", "Membuka kasus", "Menilai (triase)"):
         assert expected in html, expected
