@@ -10,7 +10,7 @@ import pytest
 # unless told it is safe (the browser tests call the ORM only before and after driving the page).
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-from sigap.testing import *  # noqa: E402,F401,F403
+from sigap.testing import *
 
 
 @pytest.fixture(scope="session")

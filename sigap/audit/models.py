@@ -49,7 +49,10 @@ class AuditEvent(models.Model):
     object_id = models.CharField(_("id data"), max_length=64, db_index=True)
     object_label = models.CharField(_("label"), max_length=100, blank=True)
     organisation_id = models.BigIntegerField(
-        _("organisasi pemilik data"), null=True, blank=True, db_index=True,
+        _("organisasi pemilik data"),
+        null=True,
+        blank=True,
+        db_index=True,
         help_text=_("Organisasi yang memegang data saat kejadian; supervisornya dapat membaca entri ini."),
     )
     changes = models.JSONField(_("perubahan"), default=dict, blank=True)
@@ -62,10 +65,15 @@ class AuditEvent(models.Model):
         ordering = ["-at", "-id"]
         verbose_name = _("entri audit")
         verbose_name_plural = _("jejak audit")
-        indexes = [models.Index(fields=["object_type", "object_id", "at"]), models.Index(fields=["organisation_id", "at"])]
+        indexes = [
+            models.Index(fields=["object_type", "object_id", "at"]),
+            models.Index(fields=["organisation_id", "at"]),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_username or '-'} {self.action} {self.object_type}:{self.object_id}"
+        return (
+            f"{self.at:%Y-%m-%d %H:%M} {self.actor_username or '-'} {self.action} {self.object_type}:{self.object_id}"
+        )
 
     OBJECT_TYPES = {"report": _("laporan"), "case": _("kasus"), "child": _("data anak")}
 

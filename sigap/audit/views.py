@@ -33,7 +33,8 @@ class AuditFilter(django_filters.FilterSet):
     action = django_filters.ChoiceFilter(choices=Action.choices, label=_("Tindakan"), empty_label=_("Semua"))
     object_type = django_filters.ChoiceFilter(
         choices=[("report", _("Laporan")), ("case", _("Kasus")), ("child", _("Anak"))],
-        label=_("Jenis data"), empty_label=_("Semua"),
+        label=_("Jenis data"),
+        empty_label=_("Semua"),
     )
     object_label = django_filters.CharFilter(lookup_expr="icontains", label=_("Kode / nomor"))
     since = django_filters.DateFilter(

@@ -16,22 +16,31 @@ class OpenCaseForm(forms.Form):
     nickname = forms.CharField(label=_("Nama panggilan"), max_length=60, required=False)
     sex = forms.ChoiceField(label=_("Jenis kelamin"), choices=Sex.choices, initial=Sex.UNKNOWN)
     birth_date = forms.DateField(
-        label=_("Tanggal lahir"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
+        label=_("Tanggal lahir"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
         error_messages={"invalid": _("Tanggal tidak valid.")},
     )
     approx_age = forms.IntegerField(
-        label=_("Perkiraan usia (tahun)"), required=False, min_value=0, max_value=17,
+        label=_("Perkiraan usia (tahun)"),
+        required=False,
+        min_value=0,
+        max_value=17,
         error_messages={"max_value": _("Isi usia 0 sampai 17."), "min_value": _("Isi usia 0 sampai 17.")},
     )
     region = RegionField(label=_("Tempat tinggal anak"), required=False)
 
     def clean(self):  # type: ignore[no-untyped-def]
         data = super().clean()
-        if not data.get("existing_child") and not ((data.get("name") or "").strip() or (data.get("nickname") or "").strip()):
+        if not data.get("existing_child") and not (
+            (data.get("name") or "").strip() or (data.get("nickname") or "").strip()
+        ):
             self.add_error("name", _("Isi nama atau nama panggilan anak, atau pilih anak yang sudah terdaftar."))
         return data
 
 
 class AttachForm(forms.Form):
-    case = forms.IntegerField(widget=forms.HiddenInput, error_messages={"required": _("Pilih kasus dari hasil pencarian.")})
+    case = forms.IntegerField(
+        widget=forms.HiddenInput, error_messages={"required": _("Pilih kasus dari hasil pencarian.")}
+    )
     note = forms.CharField(label=_("Catatan"), max_length=500, required=False)

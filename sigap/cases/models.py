@@ -34,7 +34,11 @@ class Case(Placed):
         Organisation, on_delete=models.PROTECT, related_name="cases", verbose_name=_("organisasi pemilik")
     )
     worker = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="cases",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cases",
         verbose_name=_("pekerja kasus"),
     )
     risk_level = models.CharField(_("tingkat risiko"), max_length=8, choices=RiskLevel.choices)
@@ -67,7 +71,9 @@ class CaseReport(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="report_links")
     report = models.ForeignKey(Report, on_delete=models.PROTECT, related_name="case_links")
     linked_at = models.DateTimeField(default=timezone.now)
-    linked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    linked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["case", "report"], name="case_report_unique")]

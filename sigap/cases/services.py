@@ -109,7 +109,12 @@ def open_case(
         actor,
         Action.CREATE,
         case,
-        {"report": report.tracking_code, "child": child.pk, "organisation": organisation.pk, "risk_level": case.risk_level},
+        {
+            "report": report.tracking_code,
+            "child": child.pk,
+            "organisation": organisation.pk,
+            "risk_level": case.risk_level,
+        },
     )
     set_outcome(actor, report, Outcome.CASE_OPENED, note=case.number)
     return case

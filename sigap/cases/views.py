@@ -79,9 +79,15 @@ def open_case(request: HttpRequest, report_pk: int) -> HttpResponse:
                     request.user,
                     report.pk,
                     existing_child_id=d.get("existing_child") or None,
-                    new_child=None if d.get("existing_child") else services.NewChild(
-                        name=d.get("name") or "", nickname=d.get("nickname") or "", sex=d["sex"],
-                        birth_date=d.get("birth_date"), approx_age=d.get("approx_age"), region=d.get("region"),
+                    new_child=None
+                    if d.get("existing_child")
+                    else services.NewChild(
+                        name=d.get("name") or "",
+                        nickname=d.get("nickname") or "",
+                        sex=d["sex"],
+                        birth_date=d.get("birth_date"),
+                        approx_age=d.get("approx_age"),
+                        region=d.get("region"),
                     ),
                     reported_child_id=d.get("reported_child"),
                 )
@@ -91,7 +97,9 @@ def open_case(request: HttpRequest, report_pk: int) -> HttpResponse:
                 messages.success(request, _("Kasus %(number)s dibuka.") % {"number": case.number})
                 return redirect("cases:detail", pk=case.pk)
         status = 400
-    return render(request, "cases/open_case.html", {"report": report, "form": form, "reported": reported}, status=status)
+    return render(
+        request, "cases/open_case.html", {"report": report, "form": form, "reported": reported}, status=status
+    )
 
 
 @login_required
@@ -107,7 +115,9 @@ def attach(request: HttpRequest, report_pk: int) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             try:
-                case = services.attach_to_case(request.user, report.pk, form.cleaned_data["case"], form.cleaned_data["note"])
+                case = services.attach_to_case(
+                    request.user, report.pk, form.cleaned_data["case"], form.cleaned_data["note"]
+                )
             except (ValidationError, PermissionDenied) as exc:
                 form.add_error(None, " ".join(getattr(exc, "messages", [str(exc)])))
             else:

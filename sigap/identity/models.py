@@ -29,9 +29,15 @@ class Child(Placed):
     birth_date = models.DateField(_("tanggal lahir"), null=True, blank=True)
     birth_year_estimated = models.PositiveSmallIntegerField(_("perkiraan tahun lahir"), null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     registered_by_org = models.ForeignKey(
-        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name=_("didaftarkan oleh"),
     )
 

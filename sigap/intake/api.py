@@ -34,14 +34,19 @@ class ReportedChildSerializer(serializers.ModelSerializer[ReportedChild]):
 
 class ReportCreateSerializer(serializers.Serializer[Any]):
     client_key = serializers.CharField(
-        min_length=8, max_length=64, required=False,
+        min_length=8,
+        max_length=64,
+        required=False,
         help_text="Client-generated idempotency key (or send the Idempotency-Key header). A retry with the same key "
         "returns the first report.",
     )
     description = serializers.CharField(max_length=5000)
     concerns = serializers.ListField(child=serializers.ChoiceField(choices=reference.concern_choices()), min_length=1)
     region = serializers.SlugRelatedField(
-        slug_field="code", queryset=Region.objects.all(), required=False, allow_null=True,
+        slug_field="code",
+        queryset=Region.objects.all(),
+        required=False,
+        allow_null=True,
         help_text="Kemendagri code of the most specific known region, e.g. 35.78.01.1002.",
     )
     location_detail = serializers.CharField(max_length=300, required=False, allow_blank=True)
@@ -75,7 +80,9 @@ class ReportCreateSerializer(serializers.Serializer[Any]):
             occurred_on=d.get("occurred_on"),
             occurred_text=d.get("occurred_text", ""),
             children=[
-                services.ChildInput(name=c.get("name", ""), approx_age=c.get("approx_age"), sex=c.get("sex", Sex.UNKNOWN))
+                services.ChildInput(
+                    name=c.get("name", ""), approx_age=c.get("approx_age"), sex=c.get("sex", Sex.UNKNOWN)
+                )
                 for c in d.get("children", [])
             ],
             anonymous=d["anonymous"],
@@ -102,10 +109,29 @@ class ReportSerializer(serializers.ModelSerializer[Report]):
     class Meta:
         model = Report
         fields = [
-            "id", "tracking_code", "channel", "status", "received_at", "description", "concerns", "region",
-            "location_detail", "occurred_on", "occurred_text", "children", "anonymous", "reporter_name",
-            "reporter_phone", "reporter_email", "consent_to_contact", "routed_org", "risk_level", "risk_reason",
-            "first_contact_due", "outcome", "close_reason",
+            "id",
+            "tracking_code",
+            "channel",
+            "status",
+            "received_at",
+            "description",
+            "concerns",
+            "region",
+            "location_detail",
+            "occurred_on",
+            "occurred_text",
+            "children",
+            "anonymous",
+            "reporter_name",
+            "reporter_phone",
+            "reporter_email",
+            "consent_to_contact",
+            "routed_org",
+            "risk_level",
+            "risk_reason",
+            "first_contact_due",
+            "outcome",
+            "close_reason",
         ]
 
     def to_representation(self, instance: Report) -> dict[str, Any]:
@@ -152,13 +178,17 @@ class ReportViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mixins.Retri
         serializer.is_valid(raise_exception=True)
         key = request.headers.get("Idempotency-Key") or serializer.validated_data.get("client_key") or ""
         if not key:
-            raise serializers.ValidationError({"client_key": "Kirim kunci idempoten (client_key atau header Idempotency-Key)."})
+            raise serializers.ValidationError(
+                {"client_key": "Kirim kunci idempoten (client_key atau header Idempotency-Key)."}
+            )
         user = request.user if request.user.is_authenticated else None
         already = Report.objects.filter(idempotency_key=key[:64]).only("tracking_code", "status").first()
         if already is None and user is None and not ratelimit.allow("report", request._request):
             raise Throttled(detail="Terlalu banyak laporan dari klien ini dalam satu jam.")
         try:
-            report, created = (already, False) if already else services.submit_report(serializer.to_input(), key, actor=user)
+            report, created = (
+                (already, False) if already else services.submit_report(serializer.to_input(), key, actor=user)
+            )
         except DjangoValidationError as exc:
             raise serializers.ValidationError({"detail": exc.messages}) from exc
         body = {"tracking_code": report.tracking_code, "status": report.status, "created": created}
@@ -166,7 +196,9 @@ class ReportViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mixins.Retri
 
 
 @extend_schema(
-    responses={200: inline_serializer("TrackStatus", {"status": serializers.CharField(), "label": serializers.CharField()})}
+    responses={
+        200: inline_serializer("TrackStatus", {"status": serializers.CharField(), "label": serializers.CharField()})
+    }
 )
 @api_view(["GET"])
 @permission_classes([AllowAny])

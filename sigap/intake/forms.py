@@ -19,7 +19,9 @@ class ReportForm(forms.Form):
     """The public report form; logged-in operators and reporters also choose the channel."""
 
     submission_key = forms.CharField(widget=forms.HiddenInput, max_length=64)
-    channel = forms.ChoiceField(label=_("Saluran laporan"), choices=Channel.choices, initial=Channel.WEB, required=False)
+    channel = forms.ChoiceField(
+        label=_("Saluran laporan"), choices=Channel.choices, initial=Channel.WEB, required=False
+    )
     description = forms.CharField(
         label=_("Apa yang terjadi?"),
         widget=forms.Textarea(attrs={"rows": 5}),
@@ -35,27 +37,37 @@ class ReportForm(forms.Form):
     )
     region = RegionField(label=_("Di mana?"), required=False)
     location_detail = forms.CharField(
-        label=_("Keterangan lokasi"), max_length=300, required=False,
+        label=_("Keterangan lokasi"),
+        max_length=300,
+        required=False,
         help_text=_("Nama jalan, tempat, atau patokan. Boleh dikosongkan."),
     )
     occurred_on = forms.DateField(
-        label=_("Tanggal kejadian"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
+        label=_("Tanggal kejadian"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
         error_messages={"invalid": _("Tanggal tidak valid.")},
     )
     occurred_text = forms.CharField(
-        label=_("Keterangan waktu"), max_length=200, required=False,
+        label=_("Keterangan waktu"),
+        max_length=200,
+        required=False,
         help_text=_("Misalnya: setiap malam sejak bulan lalu."),
     )
     anonymous = forms.BooleanField(label=_("Saya ingin melapor tanpa nama (anonim)"), required=False)
     reporter_name = forms.CharField(label=_("Nama Anda"), max_length=120, required=False)
     reporter_phone = forms.CharField(
-        label=_("Nomor telepon / WhatsApp"), max_length=40, required=False,
+        label=_("Nomor telepon / WhatsApp"),
+        max_length=40,
+        required=False,
         widget=forms.TextInput(attrs={"type": "tel", "inputmode": "tel", "autocomplete": "tel"}),
     )
     reporter_email = forms.EmailField(
         label=_("Email"), required=False, error_messages={"invalid": _("Alamat email tidak valid.")}
     )
-    consent_to_contact = forms.BooleanField(label=_("Saya bersedia dihubungi petugas tentang laporan ini"), required=False)
+    consent_to_contact = forms.BooleanField(
+        label=_("Saya bersedia dihubungi petugas tentang laporan ini"), required=False
+    )
 
     def __init__(self, *args, show_channel: bool = False, **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
@@ -64,9 +76,14 @@ class ReportForm(forms.Form):
         if not show_channel:
             del self.fields["channel"]
         for i in range(MAX_CHILDREN):
-            self.fields[f"child_{i}_name"] = forms.CharField(label=_("Nama atau panggilan"), max_length=120, required=False)
+            self.fields[f"child_{i}_name"] = forms.CharField(
+                label=_("Nama atau panggilan"), max_length=120, required=False
+            )
             self.fields[f"child_{i}_age"] = forms.IntegerField(
-                label=_("Perkiraan usia (tahun)"), required=False, min_value=0, max_value=17,
+                label=_("Perkiraan usia (tahun)"),
+                required=False,
+                min_value=0,
+                max_value=17,
                 widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
                 error_messages={
                     "min_value": _("Usia tidak boleh negatif."),
@@ -89,9 +106,9 @@ class ReportForm(forms.Form):
 
     def clean(self):  # type: ignore[no-untyped-def]
         data = super().clean()
-        if not data.get("anonymous"):
-            if data.get("consent_to_contact") and not (data.get("reporter_phone") or data.get("reporter_email")):
-                self.add_error("reporter_phone", _("Isi nomor telepon atau email agar petugas dapat menghubungi Anda."))
+        wants_contact = not data.get("anonymous") and data.get("consent_to_contact")
+        if wants_contact and not (data.get("reporter_phone") or data.get("reporter_email")):
+            self.add_error("reporter_phone", _("Isi nomor telepon atau email agar petugas dapat menghubungi Anda."))
         if not data.get("region") and not (data.get("location_detail") or "").strip():
             self.add_error("region", _("Pilih wilayah atau tuliskan keterangan lokasi."))
         return data
@@ -100,7 +117,11 @@ class ReportForm(forms.Form):
         d = self.cleaned_data
         children = []
         for i in range(MAX_CHILDREN):
-            name, age, sex = d.get(f"child_{i}_name") or "", d.get(f"child_{i}_age"), d.get(f"child_{i}_sex") or Sex.UNKNOWN
+            name, age, sex = (
+                d.get(f"child_{i}_name") or "",
+                d.get(f"child_{i}_age"),
+                d.get(f"child_{i}_sex") or Sex.UNKNOWN,
+            )
             if name.strip() or age is not None or sex != Sex.UNKNOWN:
                 children.append(ChildInput(name=name, approx_age=age, sex=sex))
         return ReportInput(
@@ -122,8 +143,11 @@ class ReportForm(forms.Form):
 
 class TrackForm(forms.Form):
     code = forms.CharField(
-        label=_("Kode lacak"), max_length=20,
-        widget=forms.TextInput(attrs={"autocapitalize": "characters", "autocomplete": "off", "placeholder": "ABCDE-FGHJK"}),
+        label=_("Kode lacak"),
+        max_length=20,
+        widget=forms.TextInput(
+            attrs={"autocapitalize": "characters", "autocomplete": "off", "placeholder": "ABCDE-FGHJK"}
+        ),
         error_messages={"required": _("Masukkan kode lacak Anda.")},
     )
 
@@ -136,18 +160,26 @@ class TrackForm(forms.Form):
 
 class TriageForm(forms.Form):
     risk_level = forms.ChoiceField(
-        label=_("Tingkat risiko"), choices=RiskLevel.choices, widget=forms.RadioSelect,
+        label=_("Tingkat risiko"),
+        choices=RiskLevel.choices,
+        widget=forms.RadioSelect,
         error_messages={"required": _("Pilih tingkat risiko.")},
     )
     risk_reason = forms.CharField(
-        label=_("Alasan"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000,
+        label=_("Alasan"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
         error_messages={"required": _("Tuliskan alasan penilaian risiko.")},
     )
 
 
 class CloseForm(forms.Form):
     reason = forms.ChoiceField(
-        label=_("Alasan penutupan"), choices=CloseReason.choices, widget=forms.RadioSelect,
+        label=_("Alasan penutupan"),
+        choices=CloseReason.choices,
+        widget=forms.RadioSelect,
         error_messages={"required": _("Pilih alasan penutupan.")},
     )
-    note = forms.CharField(label=_("Catatan"), widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=2000)
+    note = forms.CharField(
+        label=_("Catatan"), widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=2000
+    )

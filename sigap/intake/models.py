@@ -10,8 +10,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from sigap.people.access import ScopeFields, filter_visible
 from sigap.people import orgtypes
+from sigap.people.access import ScopeFields, filter_visible
 from sigap.people.models import Organisation
 from sigap.regions.models import Placed, Region
 
@@ -88,19 +88,34 @@ class RoutingRule(models.Model):
     name = models.CharField(_("nama"), max_length=200)
     priority = models.PositiveIntegerField(_("prioritas"), default=100, help_text=_("Angka kecil dicoba lebih dulu."))
     concern_type = models.CharField(
-        _("jenis masalah"), max_length=32, blank=True, choices=reference.concern_choices,
+        _("jenis masalah"),
+        max_length=32,
+        blank=True,
+        choices=reference.concern_choices,
         help_text=_("Kosong = semua jenis."),
     )
     region = models.ForeignKey(
-        Region, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("wilayah"),
+        Region,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("wilayah"),
         help_text=_("Kosong = seluruh Indonesia."),
     )
     organisation_type = models.CharField(
-        _("jenis organisasi tujuan"), max_length=32, blank=True, choices=orgtypes.choices,
+        _("jenis organisasi tujuan"),
+        max_length=32,
+        blank=True,
+        choices=orgtypes.choices,
         help_text=_("Laporan diarahkan ke organisasi jenis ini yang wilayah kerjanya paling dekat dengan lokasi."),
     )
     organisation = models.ForeignKey(
-        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name=_("organisasi tujuan tetap"),
     )
     is_active = models.BooleanField(_("aktif"), default=True)
@@ -115,9 +130,7 @@ class RoutingRule(models.Model):
 
 
 class ReportQuerySet(models.QuerySet["Report"]):
-    SCOPE = ScopeFields(
-        organisation="routed_org", own=("received_by", "reporter_user"), identified=("reporter_user",)
-    )
+    SCOPE = ScopeFields(organisation="routed_org", own=("received_by", "reporter_user"), identified=("reporter_user",))
 
     def visible_to(self, user: object) -> ReportQuerySet:
         return filter_visible(self, user, self.SCOPE)  # type: ignore[no-any-return]
@@ -151,7 +164,11 @@ class Report(Placed):
     received_at = models.DateTimeField(_("diterima"), default=timezone.now, db_index=True)
 
     routed_org = models.ForeignKey(
-        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="reports",
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reports",
         verbose_name=_("organisasi penanggung jawab"),
     )
     routed_rule = models.ForeignKey(RoutingRule, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")

@@ -54,7 +54,9 @@ def default_clock_hours() -> dict[str, int]:
     raw = _read("first_contact_clock.json")
     hours = raw.get("hours", {})
     if set(hours) != {"high", "medium", "low"} or not all(isinstance(h, int) and h > 0 for h in hours.values()):
-        raise ImproperlyConfigured("first_contact_clock.json: 'hours' needs positive whole numbers for high, medium, low")
+        raise ImproperlyConfigured(
+            "first_contact_clock.json: 'hours' needs positive whole numbers for high, medium, low"
+        )
     return dict(hours)
 
 

@@ -145,7 +145,9 @@ def submit_report(data: ReportInput, idempotency_key: str, actor: User | None = 
     try:
         with transaction.atomic():
             report.save()
-            ReportConcern.objects.bulk_create([ReportConcern(report=report, concern=c) for c in dict.fromkeys(data.concerns)])
+            ReportConcern.objects.bulk_create(
+                [ReportConcern(report=report, concern=c) for c in dict.fromkeys(data.concerns)]
+            )
             ReportedChild.objects.bulk_create(
                 [
                     ReportedChild(report=report, name=c.name.strip(), approx_age=c.approx_age, sex=c.sex or Sex.UNKNOWN)
@@ -196,7 +198,11 @@ def triage_report(actor: User, report_id: int, risk_level: str, reason: str) -> 
         raise ValidationError(_("Tuliskan alasan penilaian risiko."))
     if not report.is_open:
         raise ValidationError(_("Laporan ini sudah selesai ditindaklanjuti."))
-    old = {"risk_level": report.risk_level, "risk_reason": report.risk_reason, "due": report.first_contact_due.isoformat()}
+    old = {
+        "risk_level": report.risk_level,
+        "risk_reason": report.risk_reason,
+        "due": report.first_contact_due.isoformat(),
+    }
     report.risk_level = risk_level
     report.risk_reason = reason.strip()
     report.triaged_at = timezone.now()
@@ -204,7 +210,11 @@ def triage_report(actor: User, report_id: int, risk_level: str, reason: str) -> 
     report.first_contact_due = report.received_at + timedelta(hours=ResponseClock.hours_for(risk_level))
     report.status = Status.IN_PROGRESS
     report.save()
-    new = {"risk_level": report.risk_level, "risk_reason": report.risk_reason, "due": report.first_contact_due.isoformat()}
+    new = {
+        "risk_level": report.risk_level,
+        "risk_reason": report.risk_reason,
+        "due": report.first_contact_due.isoformat(),
+    }
     audit.record(actor, Action.TRIAGE, report, {k: [old[k], new[k]] for k in new if old[k] != new[k]})
     return report
 

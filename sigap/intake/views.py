@@ -35,11 +35,18 @@ def report_create(request: HttpRequest) -> HttpResponse:
             if already is not None:
                 return redirect("intake:submitted", code=already.tracking_code)
             if not user.is_authenticated and not ratelimit.allow("report", request):
-                form.add_error(None, _("Terlalu banyak laporan dari perangkat ini dalam satu jam. Isian Anda tetap tersimpan di halaman ini; coba kirim lagi nanti, atau hubungi SAPA 129."))
+                form.add_error(
+                    None,
+                    _(
+                        "Terlalu banyak laporan dari perangkat ini dalam satu jam. Isian Anda tetap tersimpan di halaman ini; coba kirim lagi nanti, atau hubungi SAPA 129."
+                    ),
+                )
                 status = 429
             else:
                 try:
-                    report, _created = services.submit_report(form.to_input(), key, actor=user if user.is_authenticated else None)
+                    report, _created = services.submit_report(
+                        form.to_input(), key, actor=user if user.is_authenticated else None
+                    )
                 except ValidationError as exc:
                     form.add_error(None, _errors(exc))
                     status = 400
@@ -79,9 +86,11 @@ def track(request: HttpRequest) -> HttpResponse:
 def my_reports(request: HttpRequest) -> HttpResponse:
     """Reports the person made (community reporter) or took in (operator)."""
     user = request.user
-    qs = Report.objects.visible_to(user).filter(
-        **({"reporter_user": user} if user.role == Role.COMMUNITY_REPORTER else {"received_by": user})
-    ).order_by("-received_at")
+    qs = (
+        Report.objects.visible_to(user)
+        .filter(**({"reporter_user": user} if user.role == Role.COMMUNITY_REPORTER else {"received_by": user}))
+        .order_by("-received_at")
+    )
     page = Paginator(qs, 25).get_page(request.GET.get("page"))
     audit.record_many(user, Action.LIST, page.object_list)
     return render(request, "intake/my_reports.html", {"page": page})
@@ -158,7 +167,9 @@ def report_triage(request: HttpRequest, pk: int) -> HttpResponse:
     form = TriageForm(request.POST)
     if form.is_valid():
         try:
-            services.triage_report(request.user, report.pk, form.cleaned_data["risk_level"], form.cleaned_data["risk_reason"])
+            services.triage_report(
+                request.user, report.pk, form.cleaned_data["risk_level"], form.cleaned_data["risk_reason"]
+            )
         except ValidationError as exc:
             form.add_error(None, _errors(exc))
         else:

@@ -41,7 +41,9 @@ def two_factor_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         allowed, _info = device.verify_is_allowed()
         if not allowed:
-            form.add_error("token", _("Terlalu banyak kode salah. Tunggu sebentar lalu coba lagi dengan kode yang baru."))
+            form.add_error(
+                "token", _("Terlalu banyak kode salah. Tunggu sebentar lalu coba lagi dengan kode yang baru.")
+            )
         elif device.verify_token(form.cleaned_data["token"]):
             if enrolling:
                 device.confirmed = True

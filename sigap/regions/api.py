@@ -26,7 +26,7 @@ class RegionSerializer(serializers.ModelSerializer):
         model = Region
         fields = ("code", "name", "level", "kind", "parent", "path")
         read_only_fields = fields
-        extra_kwargs = {"parent": {"help_text": "The parent region's code (null for a province)."}}  # noqa: RUF012
+        extra_kwargs = {"parent": {"help_text": "The parent region's code (null for a province)."}}
 
     def get_path(self, obj: Region) -> str:
         paths = self.context.get("paths")

@@ -22,8 +22,17 @@ REPORTER = "Ibu Pelapor Rahasia"
 # Who may see the report, the case (and child), and the queue.
 REPORT_READERS = {"reporter", "worker_sby", "worker2_sby", "supervisor_sby", "supervisor_jatim", "sysadmin"}
 CASE_READERS = {"worker_sby", "worker2_sby", "supervisor_sby", "supervisor_jatim", "sysadmin"}
-QUEUE_USERS = {"worker_sby", "worker2_sby", "worker_malang", "worker_jakpus", "worker_dinsos", "supervisor_sby",
-               "supervisor_malang", "supervisor_jatim", "sysadmin"}
+QUEUE_USERS = {
+    "worker_sby",
+    "worker2_sby",
+    "worker_malang",
+    "worker_jakpus",
+    "worker_dinsos",
+    "supervisor_sby",
+    "supervisor_malang",
+    "supervisor_jatim",
+    "sysadmin",
+}
 QUEUE_READERS = {"worker_sby", "worker2_sby", "supervisor_sby", "supervisor_jatim", "sysadmin"}
 HANDLERS = {"worker_sby", "worker2_sby", "supervisor_sby", "supervisor_jatim"}
 ROLES = [*PEOPLE, "anonymous"]
@@ -33,7 +42,10 @@ ROLES = [*PEOPLE, "anonymous"]
 def scene(db):
     world = build_world()
     report = make_report(
-        actor=world.reporter, children=((CHILD, 12, "M"),), reporter_name=REPORTER, reporter_phone="0812000111",
+        actor=world.reporter,
+        children=((CHILD, 12, "M"),),
+        reporter_name=REPORTER,
+        reporter_phone="0812000111",
         consent_to_contact=True,
     )
     triage_report(world.worker_sby, report.pk, "high", "Anak bekerja malam.")

@@ -33,8 +33,15 @@ def browser():
         browser = p.chromium.launch(
             executable_path=CHROMIUM,
             headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
         )
         yield browser
         browser.close()
@@ -47,7 +54,9 @@ def settled(page):
 
 
 def phone(browser):
-    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="id-ID", device_scale_factor=1, is_mobile=True, has_touch=True)
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, locale="id-ID", device_scale_factor=1, is_mobile=True, has_touch=True
+    )
     context.set_default_timeout(15000)
     return context.new_page()
 
@@ -64,7 +73,12 @@ def test_a_public_report_reaches_the_surabaya_case_worker_and_becomes_a_case(liv
         "Seorang anak laki-laki terlihat mengamen di perempatan setiap malam hingga larut dan tidak bersekolah."
     )
     reporter.get_by_label("Anak jalanan").check()
-    for level, name in (("province", "Jawa Timur"), ("regency", "Kota Surabaya"), ("district", "Karang Pilang"), ("village", "Kebraon")):
+    for level, name in (
+        ("province", "Jawa Timur"),
+        ("regency", "Kota Surabaya"),
+        ("district", "Karang Pilang"),
+        ("village", "Kebraon"),
+    ):
         reporter.locator(f"#id_region__{level}").select_option(label=name)
         # The picker re-renders with the choice (and the next level's options) before the next pick.
         expect(reporter.locator("#id_region__chosen")).to_contain_text(name)

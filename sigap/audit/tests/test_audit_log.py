@@ -12,7 +12,11 @@ def test_reading_a_report_is_audited_with_who_what_when_and_ip(as_user, world):
     report = make_report()
     as_user("worker_sby").get(reverse("intake:detail", args=[report.pk]), REMOTE_ADDR="10.1.2.3")
     event = AuditEvent.objects.get(action="view", object_type="report")
-    assert (event.actor_username, event.object_id, event.object_label) == ("worker_sby", str(report.pk), report.tracking_code)
+    assert (event.actor_username, event.object_id, event.object_label) == (
+        "worker_sby",
+        str(report.pk),
+        report.tracking_code,
+    )
     assert event.ip == "10.1.2.3"
     assert event.organisation_id == world.uptd_sby.pk
     assert event.path == reverse("intake:detail", args=[report.pk])
@@ -66,7 +70,9 @@ def test_a_supervisor_reads_and_filters_the_log_of_their_own_organisation_only(a
     assert malang.tracking_code not in html
     filtered = client.get(reverse("audit:list"), {"action": "triage", "actor": "worker_sby"}).content.decode()
     assert sby.tracking_code in filtered
-    assert client.get(reverse("audit:list"), {"actor": "worker_malang"}).content.decode().count(malang.tracking_code) == 0
+    assert (
+        client.get(reverse("audit:list"), {"actor": "worker_malang"}).content.decode().count(malang.tracking_code) == 0
+    )
 
 
 @pytest.mark.parametrize("who", ["worker_sby", "reporter", "analyst", "org_admin_sby", "operator"])

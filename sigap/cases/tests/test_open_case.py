@@ -29,11 +29,15 @@ def test_opening_a_case_creates_the_child_record_and_the_case(world):
     assert list(case.reports.all()) == [report]
     assert report.outcome == Outcome.CASE_OPENED
     assert report.status == Status.IN_PROGRESS
-    assert set(AuditEvent.objects.filter(object_type__in=["case", "child"]).values_list("action", flat=True)) == {"create"}
+    assert set(AuditEvent.objects.filter(object_type__in=["case", "child"]).values_list("action", flat=True)) == {
+        "create"
+    }
 
 
 def test_a_case_can_be_opened_for_a_child_already_known(world):
-    first = open_case(world.worker_sby, triaged_report(world).pk, new_child=NewChild(name="Ani", approx_age=10, sex="F"))
+    first = open_case(
+        world.worker_sby, triaged_report(world).pk, new_child=NewChild(name="Ani", approx_age=10, sex="F")
+    )
     second = open_case(world.worker_sby, triaged_report(world).pk, existing_child_id=first.child_id)
     assert second.child_id == first.child_id
     assert Child.objects.count() == 1
@@ -99,8 +103,14 @@ def test_the_open_case_page_prefills_the_child_from_the_report_and_opens_the_cas
     assert 'value="Siti"' in page
     response = client.post(
         reverse("cases:open", args=[report.pk]),
-        {"name": "Siti Aminah", "nickname": "Siti", "sex": "F", "approx_age": "14", "region": report.region_id,
-         "reported_child": report.children.get().pk},
+        {
+            "name": "Siti Aminah",
+            "nickname": "Siti",
+            "sex": "F",
+            "approx_age": "14",
+            "region": report.region_id,
+            "reported_child": report.children.get().pk,
+        },
     )
     case = Case.objects.get()
     assert response["Location"] == reverse("cases:detail", args=[case.pk])
@@ -124,7 +134,10 @@ def test_the_child_search_finds_children_by_name_and_age_within_scope(as_user, w
     html = client.get(reverse("cases:child_search"), {"q": "budi", "usia": "13"}).content.decode()
     assert "Budi Hartono" in html
     assert f'data-child-id="{case.child_id}"' in html
-    assert "Budi Hartono" not in as_user("worker_malang").get(reverse("cases:child_search"), {"q": "budi"}).content.decode()
+    assert (
+        "Budi Hartono"
+        not in as_user("worker_malang").get(reverse("cases:child_search"), {"q": "budi"}).content.decode()
+    )
     assert "Budi Hartono" not in client.get(reverse("cases:child_search"), {"q": "budi", "usia": "3"}).content.decode()
 
 
@@ -132,5 +145,13 @@ def test_the_case_page_shows_the_child_reports_owner_and_history(as_user, world)
     report = triaged_report(world)
     case = open_case(world.worker_sby, report.pk, new_child=NewChild(name="Budi", approx_age=12, sex="M"))
     html = as_user("supervisor_sby").get(reverse("cases:detail", args=[case.pk])).content.decode()
-    for expected in ("Budi", report.tracking_code, "UPTD PPA Kota Surabaya", "worker_sby", "Tinggi", "Membuka kasus", "Menilai (triase)"):
+    for expected in (
+        "Budi",
+        report.tracking_code,
+        "UPTD PPA Kota Surabaya",
+        "worker_sby",
+        "Tinggi",
+        "Membuka kasus",
+        "Menilai (triase)",
+    ):
         assert expected in html, expected

@@ -43,13 +43,17 @@ def test_the_idempotency_key_header_works_too(world):
     data = payload()
     del data["client_key"]
     for _ in range(2):
-        Client().post("/api/reports/", data, content_type="application/json", headers={"Idempotency-Key": "kunci-uji-0001"})
+        Client().post(
+            "/api/reports/", data, content_type="application/json", headers={"Idempotency-Key": "kunci-uji-0001"}
+        )
     assert Report.objects.count() == 1
 
 
 def test_the_api_explains_each_invalid_field(world):
     response = Client().post(
-        "/api/reports/", payload(concerns=[], region="99.99", children=[{"approx_age": 30}]), content_type="application/json"
+        "/api/reports/",
+        payload(concerns=[], region="99.99", children=[{"approx_age": 30}]),
+        content_type="application/json",
     )
     assert response.status_code == 400
     errors = response.json()

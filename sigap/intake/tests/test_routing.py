@@ -35,13 +35,17 @@ def test_an_inactive_organisation_is_skipped(world):
 
 
 def test_a_village_level_organisation_of_the_routed_type_wins_over_the_regency(world):
-    village_unit = Organisation.objects.create(name="UPTD PPA Kebraon", type="uptd_ppa", jurisdiction_id=SURABAYA_VILLAGE)
+    village_unit = Organisation.objects.create(
+        name="UPTD PPA Kebraon", type="uptd_ppa", jurisdiction_id=SURABAYA_VILLAGE
+    )
     assert make_report(region=SURABAYA_VILLAGE).routed_org == village_unit
 
 
 def test_a_concern_rule_sends_labour_reports_to_a_fixed_organisation(world):
     disnaker = Organisation.objects.create(name="Disnaker Kota Surabaya", type="disnaker", jurisdiction_id="35.78")
-    RoutingRule.objects.create(name="Pertanian ke Disnaker", priority=10, concern_type="agriculture", organisation=disnaker)
+    RoutingRule.objects.create(
+        name="Pertanian ke Disnaker", priority=10, concern_type="agriculture", organisation=disnaker
+    )
     assert make_report(concerns=("agriculture",)).routed_org == disnaker
     assert make_report(concerns=("street_children",)).routed_org == world.uptd_sby
 
@@ -50,7 +54,9 @@ def test_a_region_rule_applies_only_inside_its_region(world):
     RoutingRule.objects.create(
         name="Jakarta Pusat ke Dinas Sosial", priority=10, region_id="31.71", organisation_type="dinsos"
     )
-    jakpus_dinsos = Organisation.objects.create(name="Dinas Sosial Jakarta Pusat", type="dinsos", jurisdiction_id="31.71")
+    jakpus_dinsos = Organisation.objects.create(
+        name="Dinas Sosial Jakarta Pusat", type="dinsos", jurisdiction_id="31.71"
+    )
     assert make_report(region=JAKPUS_VILLAGE).routed_org == jakpus_dinsos
     assert make_report(region=SURABAYA_VILLAGE).routed_org == world.uptd_sby
 

@@ -57,9 +57,13 @@ def test_triage_is_audited_with_old_and_new_values(world):
 def test_the_queue_lists_the_soonest_deadline_first_and_marks_overdue_and_due_soon(as_user, world):
     now = timezone.now()
     overdue = make_report()
-    Report.objects.filter(pk=overdue.pk).update(received_at=now - timedelta(hours=30), first_contact_due=now - timedelta(hours=6))
+    Report.objects.filter(pk=overdue.pk).update(
+        received_at=now - timedelta(hours=30), first_contact_due=now - timedelta(hours=6)
+    )
     due_soon = make_report()
-    Report.objects.filter(pk=due_soon.pk).update(received_at=now - timedelta(hours=20), first_contact_due=now + timedelta(hours=4))
+    Report.objects.filter(pk=due_soon.pk).update(
+        received_at=now - timedelta(hours=20), first_contact_due=now + timedelta(hours=4)
+    )
     on_time = make_report()
     triage_report(world.worker_sby, on_time.pk, "low", "Tidak mendesak.")
     elsewhere = make_report(region=MALANG_VILLAGE)
@@ -86,7 +90,9 @@ def test_the_queue_can_show_only_overdue_reports(as_user, world):
 def test_a_case_worker_triages_from_the_report_page(as_user, world):
     report = make_report()
     client = as_user("worker_sby")
-    response = client.post(reverse("intake:triage", args=[report.pk]), {"risk_level": "medium", "risk_reason": "Anak bekerja malam."})
+    response = client.post(
+        reverse("intake:triage", args=[report.pk]), {"risk_level": "medium", "risk_reason": "Anak bekerja malam."}
+    )
     assert response.status_code == 302
     report.refresh_from_db()
     assert report.risk_level == "medium"
@@ -94,6 +100,8 @@ def test_a_case_worker_triages_from_the_report_page(as_user, world):
 
 def test_a_triage_without_a_reason_is_refused_on_the_page_with_a_message(as_user, world):
     report = make_report()
-    response = as_user("worker_sby").post(reverse("intake:triage", args=[report.pk]), {"risk_level": "high", "risk_reason": ""})
+    response = as_user("worker_sby").post(
+        reverse("intake:triage", args=[report.pk]), {"risk_level": "high", "risk_reason": ""}
+    )
     assert response.status_code == 400
     assert "Tuliskan alasan penilaian risiko." in response.content.decode()

@@ -88,7 +88,9 @@ def test_two_factor_redirects_only_to_this_site(world):
     client = Client()
     login(client, "supervisor_sby")
     device = TOTPDevice.objects.create(user=world.supervisor_sby, name="Sigap", confirmed=True)
-    response = client.post(reverse("people:two_factor"), {"token": current_code(device), "next": "https://example.org/"})
+    response = client.post(
+        reverse("people:two_factor"), {"token": current_code(device), "next": "https://example.org/"}
+    )
     assert response["Location"] == "/"
 
 
@@ -131,7 +133,11 @@ def test_production_mode_passes_the_deployment_check_without_warnings(tmp_path):
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
@@ -139,6 +145,8 @@ def test_production_mode_passes_the_deployment_check_without_warnings(tmp_path):
 
 def test_production_mode_refuses_to_start_without_a_secret_key(tmp_path):
     env = {"PATH": "/usr/bin:/bin", "SIGAP_PRODUCTION": "1", "SIGAP_VAR_DIR": str(tmp_path)}
-    result = subprocess.run([sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
     assert result.returncode != 0
     assert "SIGAP_SECRET_KEY must be set" in result.stderr
