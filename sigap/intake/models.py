@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import models
@@ -76,7 +76,7 @@ class ResponseClock(models.Model):
         verbose_name_plural = _("jam kontak pertama")
 
     def __str__(self) -> str:
-        return f"{self.get_risk_level_display()}: {self.hours} jam"
+        return _("%(risk)s: %(hours)s jam") % {"risk": self.get_risk_level_display(), "hours": self.hours}
 
     @staticmethod
     def hours_for(risk_level: str) -> int:
@@ -223,7 +223,7 @@ class Report(Placed):
     def is_open(self) -> bool:
         return not self.outcome
 
-    def clock_state(self, now: timezone.datetime | None = None) -> str:
+    def clock_state(self, now: datetime | None = None) -> str:
         """``overdue``, ``due_soon`` (a quarter of the window or six hours left, whichever is more)
         or ``on_time``, for a report still waiting for its outcome; ``done`` otherwise."""
         if not self.is_open:
