@@ -6,13 +6,14 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django_otp import user_has_device
 
 # Paths a person who still has to pass two-factor may reach.
 OPEN_PREFIXES = ("/static/", "/i18n/", "/akun/keluar/", "/akun/2fa/")
 
 
 class RequireTwoFactorMiddleware:
-    """Supervisors and administrators must pass TOTP two-factor before anything else."""
+    """Supervisors and administrators, and anyone who enrolled a device, pass TOTP two-factor first."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -22,9 +23,10 @@ class RequireTwoFactorMiddleware:
         if (
             user is not None
             and user.is_authenticated
-            and user.role in settings.SIGAP_TWO_FACTOR_REQUIRED_ROLES
             and not user.is_verified()
             and not request.path.startswith(OPEN_PREFIXES)
+            # required for some roles; anyone else who enrolled a device is held to it too
+            and (user.role in settings.SIGAP_TWO_FACTOR_REQUIRED_ROLES or user_has_device(user))
         ):
             if request.path.startswith("/api/"):
                 return HttpResponse(

@@ -34,6 +34,8 @@ def two_factor_view(request: HttpRequest) -> HttpResponse:
     """Verify a TOTP code, or enrol a device first if the person has none."""
     user = request.user
     device = two_factor.confirmed_device(user)  # type: ignore[arg-type]
+    if device is not None and user.is_verified():  # type: ignore[union-attr]
+        return render(request, "people/two_factor.html", {"active": True})
     enrolling = device is None
     if enrolling:
         device = two_factor.pending_device(user)  # type: ignore[arg-type]

@@ -150,3 +150,22 @@ def test_production_mode_refuses_to_start_without_a_secret_key(tmp_path):
     )
     assert result.returncode != 0
     assert "SIGAP_SECRET_KEY must be set" in result.stderr
+
+
+def test_a_case_worker_may_enrol_two_factor_and_is_then_held_to_it(world):
+    client = sign_in(Client(), world.worker_sby)
+    TOTPDevice.objects.filter(user=world.worker_sby).delete()  # sign_in enrolled one; start afresh
+    client.get(reverse("people:two_factor"))
+    device = TOTPDevice.objects.get(user=world.worker_sby, confirmed=False)
+    client.post(reverse("people:two_factor"), {"token": current_code(device)})
+    assert "Verifikasi dua langkah aktif" in client.get(reverse("people:two_factor")).content.decode()
+
+    fresh = Client()
+    login(fresh, "worker_sby")
+    assert fresh.get(reverse("intake:queue"))["Location"].startswith(reverse("people:two_factor"))
+
+
+def test_a_case_worker_without_a_device_is_not_asked_for_a_code(world):
+    client = Client()
+    login(client, "worker2_sby")
+    assert client.get(reverse("intake:queue")).status_code == 200
