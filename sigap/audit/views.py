@@ -6,11 +6,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from sigap.people.roles import AUDIT_READER_ROLES, Role
+from sigap.people.typing import AuthenticatedRequest
 
 from .models import Action, AuditEvent
 
@@ -50,7 +51,7 @@ class AuditFilter(django_filters.FilterSet):
 
 
 @login_required
-def audit_list(request: HttpRequest) -> HttpResponse:
+def audit_list(request: AuthenticatedRequest) -> HttpResponse:
     if request.user.role not in AUDIT_READER_ROLES:
         raise PermissionDenied
     filterset = AuditFilter(request.GET or None, queryset=audit_visible_to(request.user))

@@ -27,7 +27,9 @@ class CaseSerializer(serializers.ModelSerializer[Case]):
     child = ChildSerializer(read_only=True)
     organisation = serializers.CharField(source="organisation.name")
     worker = serializers.CharField(source="worker.username", allow_null=True, default=None)
-    reports = serializers.SlugRelatedField(many=True, read_only=True, slug_field="tracking_code")
+    reports: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        many=True, read_only=True, slug_field="tracking_code"
+    )
 
     class Meta:
         model = Case
@@ -46,7 +48,7 @@ class CaseViewSet(viewsets.ReadOnlyModelViewSet):
         )
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        page = self.paginate_queryset(self.get_queryset())
+        page = self.paginate_queryset(self.get_queryset()) or []
         audit.record_many(request.user, Action.LIST, page)
         audit.record_many(request.user, Action.LIST, [c.child for c in page])
         return self.get_paginated_response(self.get_serializer(page, many=True).data)

@@ -15,6 +15,7 @@ from sigap.audit.models import Action
 from sigap.identity.models import Child
 from sigap.intake.models import Report
 from sigap.intake.services import can_triage
+from sigap.people.typing import AuthenticatedRequest
 from sigap.regions.models import Placed
 
 from . import services
@@ -50,7 +51,7 @@ def _child_search(request: HttpRequest, q: str, age: int | None, region_code: st
 
 
 @login_required
-def child_search(request: HttpRequest) -> HttpResponse:
+def child_search(request: AuthenticatedRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()
     try:
         age: int | None = int(request.GET["usia"]) if request.GET.get("usia") else None
@@ -62,11 +63,11 @@ def child_search(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def open_case(request: HttpRequest, report_pk: int) -> HttpResponse:
+def open_case(request: AuthenticatedRequest, report_pk: int) -> HttpResponse:
     report = _report_to_handle(request, report_pk)
     reported = list(report.children.all())
     first = reported[0] if reported else None
-    initial = {"region": report.region_id}
+    initial: dict[str, object] = {"region": report.region_id}
     if first:
         initial.update(reported_child=first.pk, name=first.name, sex=first.sex, approx_age=first.approx_age)
     form = OpenCaseForm(request.POST or None, initial=initial)
@@ -103,7 +104,7 @@ def open_case(request: HttpRequest, report_pk: int) -> HttpResponse:
 
 
 @login_required
-def attach(request: HttpRequest, report_pk: int) -> HttpResponse:
+def attach(request: AuthenticatedRequest, report_pk: int) -> HttpResponse:
     report = _report_to_handle(request, report_pk)
     form = AttachForm(request.POST or None)
     q = request.GET.get("q", "").strip()
@@ -128,7 +129,7 @@ def attach(request: HttpRequest, report_pk: int) -> HttpResponse:
 
 
 @login_required
-def case_list(request: HttpRequest) -> HttpResponse:
+def case_list(request: AuthenticatedRequest) -> HttpResponse:
     qs = Case.objects.visible_to(request.user).select_related("child", "organisation", "worker")
     mine = request.GET.get("milik") == "saya"
     if mine:
@@ -139,7 +140,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def case_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     case = (
         Case.objects.visible_to(request.user)
         .select_related("child", "child__region", "organisation", "worker", "opened_by")

@@ -159,7 +159,7 @@ class ReportViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mixins.Retri
         )
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        page = self.paginate_queryset(self.get_queryset())
+        page = self.paginate_queryset(self.get_queryset()) or []
         audit.record_many(request.user, Action.LIST, page)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 

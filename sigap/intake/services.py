@@ -85,7 +85,7 @@ def route(region_code: str | None, concerns: list[str]) -> tuple[Organisation | 
             continue
         if rule.region_id and rule.region_id not in codes:
             continue
-        if rule.organisation_id:
+        if rule.organisation is not None:
             if rule.organisation.is_active:
                 return rule.organisation, rule
             continue

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from sigap.audit import services as audit
 from sigap.audit.models import Action
 from sigap.people.roles import OPERATOR_ROLES, TRIAGE_ROLES, Role
+from sigap.people.typing import AuthenticatedRequest
 
 from . import ratelimit, services
 from .forms import CloseForm, ReportForm, TrackForm, TriageForm
@@ -83,7 +84,7 @@ def track(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def my_reports(request: HttpRequest) -> HttpResponse:
+def my_reports(request: AuthenticatedRequest) -> HttpResponse:
     """Reports the person made (community reporter) or took in (operator)."""
     user = request.user
     qs = (
@@ -100,7 +101,7 @@ QUEUE_FILTERS = {"all", "untriaged", "overdue", "due_soon"}
 
 
 @login_required
-def queue(request: HttpRequest) -> HttpResponse:
+def queue(request: AuthenticatedRequest) -> HttpResponse:
     """Open reports the person may handle, soonest first-contact deadline first."""
     user = request.user
     if user.role not in TRIAGE_ROLES and user.role != Role.SYSTEM_ADMIN:
@@ -153,7 +154,7 @@ def _detail_context(request: HttpRequest, report: Report, can_handle: bool, **fo
 
 
 @login_required
-def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def report_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     report = _visible_report(request, pk)
     audit.record(request.user, Action.VIEW, report)
     context = _detail_context(request, report, services.can_triage(request.user, report))
@@ -162,7 +163,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def report_triage(request: HttpRequest, pk: int) -> HttpResponse:
+def report_triage(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     report = _visible_report(request, pk)
     form = TriageForm(request.POST)
     if form.is_valid():
@@ -180,7 +181,7 @@ def report_triage(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def report_close(request: HttpRequest, pk: int) -> HttpResponse:
+def report_close(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     report = _visible_report(request, pk)
     form = CloseForm(request.POST)
     if form.is_valid():

@@ -16,5 +16,8 @@ class OrganisationAdmin(admin.ModelAdmin):
 class UserAdmin(BaseUserAdmin):
     list_display = ["username", "first_name", "last_name", "role", "organisation", "is_active"]
     list_filter = ["role", "is_active"]
-    fieldsets = (*BaseUserAdmin.fieldsets, ("Sigap", {"fields": ("organisation", "role", "record_scope", "phone")}))
+    fieldsets = (
+        *(BaseUserAdmin.fieldsets or ()),
+        ("Sigap", {"fields": ("organisation", "role", "record_scope", "phone")}),
+    )
     raw_id_fields = ["organisation"]

@@ -41,10 +41,10 @@ DEFAULT_SCOPE: dict[str, str] = {
 }
 
 # Roles whose people never see an identity, whatever scope is set on them.
-AGGREGATE_ONLY_ROLES = frozenset({Role.ANALYST})
+AGGREGATE_ONLY_ROLES: frozenset[str] = frozenset({Role.ANALYST})
 # Roles that may triage reports and open cases for the reports they can see.
-TRIAGE_ROLES = frozenset({Role.CASE_WORKER, Role.SUPERVISOR})
+TRIAGE_ROLES: frozenset[str] = frozenset({Role.CASE_WORKER, Role.SUPERVISOR})
 # Roles that may file reports on someone else's behalf and choose the channel.
-OPERATOR_ROLES = frozenset({Role.HOTLINE_OPERATOR, Role.CASE_WORKER, Role.SUPERVISOR})
+OPERATOR_ROLES: frozenset[str] = frozenset({Role.HOTLINE_OPERATOR, Role.CASE_WORKER, Role.SUPERVISOR})
 # Roles that may read their organisation's audit log.
-AUDIT_READER_ROLES = frozenset({Role.SUPERVISOR, Role.SYSTEM_ADMIN})
+AUDIT_READER_ROLES: frozenset[str] = frozenset({Role.SUPERVISOR, Role.SYSTEM_ADMIN})

@@ -37,7 +37,7 @@ def two_factor_view(request: HttpRequest) -> HttpResponse:
     if device is not None and user.is_verified():  # type: ignore[union-attr]
         return render(request, "people/two_factor.html", {"active": True})
     enrolling = device is None
-    if enrolling:
+    if device is None:
         device = two_factor.pending_device(user)  # type: ignore[arg-type]
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
