@@ -26,3 +26,9 @@ def django_db_setup(django_db_setup, django_db_blocker):  # type: ignore[no-unty
 def fast_password_hashing(settings):  # type: ignore[no-untyped-def]
     """Argon2 is slow on purpose; tests that check hashing set it back."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def fresh_reference_data(settings):  # type: ignore[no-untyped-def]
+    """Tests change rules and organisations with queryset updates too: never serve a cached table."""
+    settings.SIGAP_REFERENCE_CACHE_SECONDS = 0

@@ -188,6 +188,8 @@ SIGAP_TWO_FACTOR_REQUIRED_ROLES = ("supervisor", "org_admin", "system_admin")
 # --- Intake ----------------------------------------------------------------------------------
 SIGAP_REPORT_RATE_LIMIT = int(os.environ.get("SIGAP_REPORT_RATE_LIMIT", "20"))  # per client per hour
 SIGAP_TRUSTED_PROXY_COUNT = int(os.environ.get("SIGAP_TRUSTED_PROXY_COUNT", "0"))
+# Routing rules, organisations and clocks are cached per process for this long at most.
+SIGAP_REFERENCE_CACHE_SECONDS = float(os.environ.get("SIGAP_REFERENCE_CACHE_SECONDS", "10"))
 
 # --- Email -----------------------------------------------------------------------------------
 EMAIL_HOST = os.environ.get("SIGAP_EMAIL_HOST", "")

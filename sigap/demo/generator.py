@@ -11,7 +11,7 @@ load, not as anyone's action) and nothing is removed from it.
 
 Speed: data is generated and written in chunks of ``BATCH_SIZE`` reports, one transaction per chunk, with no
 query per row. Names, phone numbers and streets are drawn once from Faker into pools and sampled with a seeded
-``random.Random``; routing is the project's rule logic evaluated in memory (:class:`Router`, checked against
+``random.Random``; routing is the project's rule logic evaluated in memory (:class:`sigap.intake.routing.RoutingTable`, checked against
 :func:`sigap.intake.services.route` by the tests). Cases, children and case links are written with
 ``bulk_create``; the high-volume rows (reports, their concerns and reported children) go through
 :class:`FastWriter`, which sends prepared tuples with ``executemany`` (about three times faster than
@@ -61,11 +61,12 @@ from sigap.intake.models import (
     Sex,
     Status,
 )
+from sigap.intake.routing import RoutingTable
 from sigap.intake.setup import ensure_reference_data
 from sigap.people.models import Organisation, User
 from sigap.people.roles import TRIAGE_ROLES, Role
 from sigap.people.two_factor import enrol_with_secret, secret_base32
-from sigap.regions.models import Level, Placed, Region, ancestor_codes
+from sigap.regions.models import Level, Placed, Region
 
 from . import texts
 
@@ -237,65 +238,6 @@ def format_logins(logins: Sequence[Login]) -> str:
         lines += ["", f"Pekerja kasus lain (kata sandi sama): {', '.join(x.username for x in extra)}"]
     lines.append("")
     return "\n".join(lines)
-
-
-# --- Routing, in memory --------------------------------------------------------------------------------
-
-
-class Router:
-    """:func:`sigap.intake.services.route` evaluated in memory: rules and organisations are read once."""
-
-    def __init__(self) -> None:
-        self.rules = list(
-            RoutingRule.objects.filter(is_active=True).select_related("organisation").order_by("priority", "id")
-        )
-        self.rule_concerns = frozenset(r.concern_type for r in self.rules if r.concern_type)
-        self.orgs: dict[tuple[str, str | None], list[int]] = defaultdict(list)
-        for pk, type_, jurisdiction in (
-            Organisation.objects.filter(is_active=True).order_by("id").values_list("id", "type", "jurisdiction_id")
-        ):
-            self.orgs[(type_, jurisdiction)].append(pk)
-        self._nearest: dict[tuple[str, str | None], int | None] = {}
-        self._routes: dict[tuple[str | None, tuple[str, ...]], tuple[int | None, int | None]] = {}
-
-    def nearest(self, org_type: str, code: str | None) -> int | None:
-        key = (org_type, code)
-        if key not in self._nearest:
-            found = None
-            for c in ancestor_codes(code) if code else []:  # the smallest region first
-                ids = self.orgs.get((org_type, c))
-                if ids:
-                    found = ids[0]
-                    break
-            if found is None:
-                national = self.orgs.get((org_type, None))
-                found = national[0] if national else None
-            self._nearest[key] = found
-        return self._nearest[key]
-
-    def route(self, code: str | None, concerns: Iterable[str]) -> tuple[int | None, int | None]:
-        """(organisation id, rule id), or (None, None) for the national queue."""
-        relevant = tuple(sorted(c for c in concerns if c in self.rule_concerns))
-        key = (code, relevant)
-        if key not in self._routes:
-            self._routes[key] = self._route(code, relevant)
-        return self._routes[key]
-
-    def _route(self, code: str | None, concerns: tuple[str, ...]) -> tuple[int | None, int | None]:
-        codes = set(ancestor_codes(code)) if code else set()
-        for rule in self.rules:
-            if rule.concern_type and rule.concern_type not in concerns:
-                continue
-            if rule.region_id and rule.region_id not in codes:
-                continue
-            if rule.organisation is not None:
-                if rule.organisation.is_active:
-                    return rule.organisation.pk, rule.pk
-                continue
-            org = self.nearest(rule.organisation_type, code) if rule.organisation_type else None
-            if org is not None:
-                return org, rule.pk
-        return None, None
 
 
 # --- Tracking codes ------------------------------------------------------------------------------------
@@ -818,7 +760,7 @@ class _Generator:
         self.now = timezone.now()
         self.stdout = stdout
         self.organisation = organisation
-        self.router = Router()
+        self.router = RoutingTable.load()
         self.hours = {r: ResponseClock.hours_for(r) for r in RiskLevel.values}
         known = reference.concern_types()
         self.concern_codes = [c for c in CONCERN_WEIGHTS if c in known] or list(known)

@@ -182,13 +182,10 @@ class ReportViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mixins.Retri
                 {"client_key": "Kirim kunci idempoten (client_key atau header Idempotency-Key)."}
             )
         user = request.user if request.user.is_authenticated else None
-        already = Report.objects.filter(idempotency_key=key[:64]).only("tracking_code", "status").first()
-        if already is None and user is None and not ratelimit.allow("report", request._request):
+        if user is None and not ratelimit.allow_new_report(request._request, key):
             raise Throttled(detail="Terlalu banyak laporan dari klien ini dalam satu jam.")
         try:
-            report, created = (
-                (already, False) if already else services.submit_report(serializer.to_input(), key, actor=user)
-            )
+            report, created = services.submit_report(serializer.to_input(), key, actor=user)
         except DjangoValidationError as exc:
             raise serializers.ValidationError({"detail": exc.messages}) from exc
         body = {"tracking_code": report.tracking_code, "status": report.status, "created": created}

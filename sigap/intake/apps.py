@@ -7,7 +7,7 @@ class IntakeConfig(AppConfig):
     verbose_name = "Pengaduan"
 
     def ready(self) -> None:
-        from . import reference
+        from . import reference, routing  # noqa: F401  (routing connects its cache invalidation)
 
         reference.concern_types()  # validate the data files at start
         reference.default_clock_hours()

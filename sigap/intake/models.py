@@ -10,6 +10,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from sigap.cache import Reloading
 from sigap.people import orgtypes
 from sigap.people.access import ScopeFields, filter_visible
 from sigap.people.models import Organisation
@@ -79,9 +80,16 @@ class ResponseClock(models.Model):
         return _("%(risk)s: %(hours)s jam") % {"risk": self.get_risk_level_display(), "hours": self.hours}
 
     @staticmethod
+    def table() -> dict[str, int]:
+        """Hours per risk level: the rows an administrator set, else the data file's defaults."""
+        return {**reference.default_clock_hours(), **dict(ResponseClock.objects.values_list("risk_level", "hours"))}
+
+    @staticmethod
     def hours_for(risk_level: str) -> int:
-        row = ResponseClock.objects.filter(risk_level=risk_level).values_list("hours", flat=True).first()
-        return int(row) if row else reference.default_clock_hours()[risk_level]
+        return _clock.get()[risk_level]
+
+
+_clock: Reloading[dict[str, int]] = Reloading(ResponseClock.table, ResponseClock)
 
 
 class RoutingRule(models.Model):

@@ -35,3 +35,14 @@ def allow(scope: str, request: HttpRequest, limit: int | None = None) -> bool:
         cache.add(key, 1, WINDOW_SECONDS)
         return True
     return count <= limit
+
+
+def allow_new_report(request: HttpRequest, key: str) -> bool:
+    """Count a public submission against its client's limit; a retry of an accepted one is free."""
+    if settings.SIGAP_REPORT_RATE_LIMIT <= 0:
+        return True
+    from .models import Report
+
+    if Report.objects.filter(idempotency_key=key.strip()[:64]).exists():
+        return True
+    return allow("report", request)

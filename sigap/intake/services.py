@@ -17,10 +17,11 @@ from django.utils.translation import gettext as _
 
 from sigap.audit import services as audit
 from sigap.audit.models import Action
-from sigap.people.models import Organisation, User
+from sigap.people.models import User
 from sigap.people.roles import OPERATOR_ROLES, TRIAGE_ROLES, Role
-from sigap.regions.models import Region, ancestor_codes
+from sigap.regions.models import Region
 
+from . import routing
 from .models import (
     Channel,
     CloseReason,
@@ -30,7 +31,6 @@ from .models import (
     ReportedChild,
     ResponseClock,
     RiskLevel,
-    RoutingRule,
     Sex,
     Status,
 )
@@ -60,41 +60,6 @@ class ReportInput:
     channel: str = Channel.WEB
 
 
-# --- Routing -----------------------------------------------------------------------------------
-
-
-def nearest_organisation(org_type: str, region_code: str | None) -> Organisation | None:
-    """The active organisation of ``org_type`` whose jurisdiction is the smallest region containing
-    ``region_code`` (village → district → regency → province), else a national one of that type."""
-    codes = ancestor_codes(region_code) if region_code else []
-    candidates = list(
-        Organisation.objects.filter(type=org_type, is_active=True, jurisdiction_id__in=codes).order_by("id")
-    )
-    if candidates:
-        return max(candidates, key=lambda o: (len(o.jurisdiction_id or ""), -o.pk))
-    return Organisation.objects.filter(type=org_type, is_active=True, jurisdiction__isnull=True).order_by("id").first()
-
-
-def route(region_code: str | None, concerns: list[str]) -> tuple[Organisation | None, RoutingRule | None]:
-    """The organisation responsible for a report, and the rule that chose it.
-
-    ``(None, None)`` means the national queue."""
-    codes = set(ancestor_codes(region_code)) if region_code else set()
-    for rule in RoutingRule.objects.filter(is_active=True).select_related("organisation").order_by("priority", "id"):
-        if rule.concern_type and rule.concern_type not in concerns:
-            continue
-        if rule.region_id and rule.region_id not in codes:
-            continue
-        if rule.organisation is not None:
-            if rule.organisation.is_active:
-                return rule.organisation, rule
-            continue
-        org = nearest_organisation(rule.organisation_type, region_code) if rule.organisation_type else None
-        if org is not None:
-            return org, rule
-    return None, None
-
-
 # --- Submission ---------------------------------------------------------------------------------
 
 
@@ -108,7 +73,8 @@ def _channel_for(actor: User | None, requested: str) -> str:
 
 def submit_report(data: ReportInput, idempotency_key: str, actor: User | None = None) -> tuple[Report, bool]:
     """File a report once per ``idempotency_key``. Returns the report and whether it was created now;
-    a retry or a double click with the same key returns the first report."""
+    a retry or a double click with the same key returns the first report (the unique key decides, so
+    concurrent twins cannot both be stored)."""
     key = (idempotency_key or "").strip()[:64]
     if len(key) < 8:
         raise ValidationError(_("Kunci pengiriman tidak valid. Muat ulang formulir lalu kirim lagi."))
@@ -116,9 +82,6 @@ def submit_report(data: ReportInput, idempotency_key: str, actor: User | None = 
         raise ValidationError(_("Ceritakan apa yang terjadi."))
     if not data.concerns:
         raise ValidationError(_("Pilih minimal satu jenis kekhawatiran."))
-    existing = Report.objects.filter(idempotency_key=key).first()
-    if existing is not None:
-        return existing, False
     authenticated = actor is not None and actor.is_authenticated
     now = timezone.now()
     report = Report(
@@ -140,8 +103,8 @@ def submit_report(data: ReportInput, idempotency_key: str, actor: User | None = 
         # Until someone triages it, a report runs on the shortest (high-risk) clock.
         first_contact_due=now + timedelta(hours=ResponseClock.hours_for(RiskLevel.HIGH)),
     )
-    org, rule = route(data.region.code if data.region else None, data.concerns)
-    report.routed_org, report.routed_rule, report.routed_at = org, rule, now
+    org_id, rule_id = routing.route(data.region.code if data.region else None, data.concerns)
+    report.routed_org_id, report.routed_rule_id, report.routed_at = org_id, rule_id, now
     try:
         with transaction.atomic():
             report.save()
@@ -158,10 +121,10 @@ def submit_report(data: ReportInput, idempotency_key: str, actor: User | None = 
                 actor,
                 Action.CREATE,
                 report,
-                {"channel": report.channel, "routed_org": org.pk if org else None, "rule": rule.pk if rule else None},
+                {"channel": report.channel, "routed_org": org_id, "rule": rule_id},
             )
     except IntegrityError:
-        # Another request with the same key won the race: that one is the report.
+        # The key was used before (a retry, a double click, or a concurrent twin): that is the report.
         existing = Report.objects.filter(idempotency_key=key).first()
         if existing is None:
             raise

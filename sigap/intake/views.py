@@ -32,10 +32,7 @@ def report_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             key = form.cleaned_data["submission_key"]
-            already = Report.objects.filter(idempotency_key=key).first()
-            if already is not None:
-                return redirect("intake:submitted", code=already.tracking_code)
-            if not user.is_authenticated and not ratelimit.allow("report", request):
+            if not user.is_authenticated and not ratelimit.allow_new_report(request, key):
                 form.add_error(
                     None,
                     _(

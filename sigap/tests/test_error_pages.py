@@ -8,7 +8,7 @@ def test_a_server_error_shows_a_plain_page_in_bahasa_indonesia_and_no_stack_trac
     def broken(*args, **kwargs):
         raise RuntimeError("rahasia internal: trace must not leak")
 
-    monkeypatch.setattr("sigap.intake.services.route", broken)
+    monkeypatch.setattr("sigap.intake.routing.route", broken)
     client = Client(raise_request_exception=False)
     response = client.post(
         reverse("intake:create"),
@@ -33,7 +33,7 @@ def test_an_api_error_is_json_without_a_trace(world, monkeypatch, settings):
     def broken(*args, **kwargs):
         raise RuntimeError("rahasia internal")
 
-    monkeypatch.setattr("sigap.intake.services.route", broken)
+    monkeypatch.setattr("sigap.intake.routing.route", broken)
     response = Client(raise_request_exception=False).post(
         "/api/reports/",
         {"client_key": "kunci-uji-123456", "description": "Uji.", "concerns": ["other"], "location_detail": "Pasar"},

@@ -1,7 +1,7 @@
 import pytest
 
 from sigap.intake.models import RoutingRule
-from sigap.intake.services import route
+from sigap.intake.routing import route
 from sigap.people.models import Organisation
 from sigap.testing import JAKPUS_VILLAGE, MALANG_VILLAGE, SURABAYA_VILLAGE, make_report
 
@@ -63,11 +63,27 @@ def test_a_region_rule_applies_only_inside_its_region(world):
 
 def test_a_rule_whose_type_has_no_organisation_there_falls_through_to_the_next_rule(world):
     RoutingRule.objects.create(name="Ke LSM", priority=5, organisation_type="ngo")
-    org, rule = route(SURABAYA_VILLAGE, ["street_children"])
-    assert org == world.uptd_sby
-    assert rule is not None and rule.organisation_type == "uptd_ppa"
+    org_id, rule_id = route(SURABAYA_VILLAGE, ["street_children"])
+    assert org_id == world.uptd_sby.pk
+    assert RoutingRule.objects.get(pk=rule_id).organisation_type == "uptd_ppa"
 
 
 @pytest.mark.django_db
 def test_routing_with_no_rules_at_all_goes_to_the_national_queue():
     assert route(SURABAYA_VILLAGE, ["other"]) == (None, None)
+
+
+def test_a_saved_rule_applies_at_once_in_this_process_even_with_caching(world, settings):
+    settings.SIGAP_REFERENCE_CACHE_SECONDS = 3600
+    assert make_report().routed_org == world.uptd_sby
+    RoutingRule.objects.create(name="Semua ke Dinas Sosial", priority=1, organisation=world.dinsos_sby)
+    assert make_report().routed_org == world.dinsos_sby
+
+
+def test_a_cached_table_is_reloaded_after_its_time(world, settings):
+    settings.SIGAP_REFERENCE_CACHE_SECONDS = 3600
+    make_report()
+    RoutingRule.objects.filter(organisation_type="uptd_ppa").update(organisation_type="dinsos")  # no signal
+    assert make_report().routed_org == world.uptd_sby  # still the cached table
+    settings.SIGAP_REFERENCE_CACHE_SECONDS = 0
+    assert make_report().routed_org == world.dinsos_sby
