@@ -85,6 +85,10 @@ class ResponseClock(models.Model):
         return {**reference.default_clock_hours(), **dict(ResponseClock.objects.values_list("risk_level", "hours"))}
 
     @staticmethod
+    def effective_table() -> dict[str, int]:
+        return _clock.get()
+
+    @staticmethod
     def hours_for(risk_level: str) -> int:
         return _clock.get()[risk_level]
 
@@ -230,6 +234,17 @@ class Report(Placed):
     @property
     def is_open(self) -> bool:
         return not self.outcome
+
+    @staticmethod
+    def due_soon_q(now: datetime) -> models.Q:
+        """Open reports that are not yet overdue but within the due-soon margin of :meth:`clock_state`."""
+        q = models.Q()
+        for risk, hours in ResponseClock.effective_table().items():
+            margin = max(timedelta(hours=hours) / 4, timedelta(hours=6))
+            q |= models.Q(risk_level=risk, first_contact_due__lte=now + margin)
+            if risk == RiskLevel.HIGH:  # untriaged reports run on the high-risk clock
+                q |= models.Q(risk_level="", first_contact_due__lte=now + margin)
+        return q & models.Q(first_contact_due__gt=now)
 
     def clock_state(self, now: datetime | None = None) -> str:
         """``overdue``, ``due_soon`` (a quarter of the window or six hours left, whichever is more)

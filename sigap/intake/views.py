@@ -12,7 +12,8 @@ from django.views.decorators.http import require_POST
 
 from sigap.audit import services as audit
 from sigap.audit.models import Action
-from sigap.people.roles import OPERATOR_ROLES, TRIAGE_ROLES, Role
+from sigap.paging import CappedPaginator
+from sigap.people.roles import OPERATOR_ROLES, TRIAGE_ROLES, Role, Scope
 from sigap.people.typing import AuthenticatedRequest
 
 from . import ratelimit, services
@@ -105,6 +106,13 @@ def queue(request: AuthenticatedRequest) -> HttpResponse:
         raise PermissionDenied
     now = timezone.now()
     qs = Report.objects.visible_to(user).open().select_related("routed_org", "region").prefetch_related("concern_rows")
+    # The queue is the reports routed to the person's organisation; people whose scope is wider
+    # (a province, the country) can ask for everything they may see.
+    wide = user.scope in (Scope.JURISDICTION, Scope.ALL) and (
+        request.GET.get("cakupan") == "semua" or user.organisation_id is None
+    )
+    if not wide:
+        qs = qs.filter(routed_org_id=user.organisation_id)
     show = request.GET.get("tampil", "all")
     if show not in QUEUE_FILTERS:
         show = "all"
@@ -112,15 +120,23 @@ def queue(request: AuthenticatedRequest) -> HttpResponse:
         qs = qs.filter(risk_level="")
     elif show == "overdue":
         qs = qs.filter(first_contact_due__lte=now)
+    elif show == "due_soon":
+        qs = qs.filter(Report.due_soon_q(now))
     risk = request.GET.get("risiko", "")
     if risk in RiskLevel.values:
         qs = qs.filter(risk_level=risk)
-    page = Paginator(qs.order_by("first_contact_due", "id"), 50).get_page(request.GET.get("page"))
+    page = CappedPaginator(qs.order_by("first_contact_due", "id"), 50).get_page(request.GET.get("page"))
     rows = [(r, r.clock_state(now)) for r in page.object_list]
-    if show == "due_soon":
-        rows = [(r, s) for r, s in rows if s == "due_soon"]
-    audit.record_many(user, Action.LIST, [r for r, _s in rows])
-    context = {"page": page, "rows": rows, "show": show, "risk": risk, "risk_choices": RiskLevel.choices}
+    audit.record_many(user, Action.LIST, page.object_list)
+    context = {
+        "page": page,
+        "rows": rows,
+        "show": show,
+        "risk": risk,
+        "risk_choices": RiskLevel.choices,
+        "can_widen": user.scope in (Scope.JURISDICTION, Scope.ALL) and user.organisation_id is not None,
+        "wide": wide,
+    }
     template = "intake/queue_rows.html" if request.headers.get("HX-Request") else "intake/queue.html"
     return render(request, template, context)
 

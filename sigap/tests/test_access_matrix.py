@@ -66,7 +66,7 @@ def endpoints(report, case, waiting):
         ("report page", reverse("intake:detail", args=[report.pk]), REPORT_READERS, {404}),
         ("case page", reverse("cases:detail", args=[case.pk]), CASE_READERS, {404}),
         ("case list", reverse("cases:list"), CASE_READERS, {200}),
-        ("triage queue", reverse("intake:queue"), QUEUE_READERS, {403, 200}),
+        ("triage queue", reverse("intake:queue") + "?cakupan=semua", QUEUE_READERS, {403, 200}),
         ("my reports", reverse("intake:mine"), {"reporter"}, {200}),
         ("child search", reverse("cases:child_search") + "?q=budi", CASE_READERS, {200}),
         ("open case page", reverse("cases:open", args=[waiting.pk]), HANDLERS, {403, 404}),

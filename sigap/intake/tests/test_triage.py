@@ -105,3 +105,34 @@ def test_a_triage_without_a_reason_is_refused_on_the_page_with_a_message(as_user
     )
     assert response.status_code == 400
     assert "Tuliskan alasan penilaian risiko." in response.content.decode()
+
+
+def test_the_due_soon_filter_keeps_only_reports_close_to_their_deadline(as_user, world):
+    now = timezone.now()
+    soon = make_report()
+    Report.objects.filter(pk=soon.pk).update(
+        received_at=now - timedelta(hours=20), first_contact_due=now + timedelta(hours=4)
+    )
+    later = make_report()  # due in 24 hours: not yet "soon"
+    late = make_report()
+    Report.objects.filter(pk=late.pk).update(first_contact_due=now - timedelta(hours=1))
+    html = as_user("worker_sby").get(reverse("intake:queue"), {"tampil": "due_soon"}).content.decode()
+    assert soon.tracking_code in html
+    assert later.tracking_code not in html
+    assert late.tracking_code not in html
+
+
+def test_a_provincial_supervisor_sees_their_own_queue_and_can_widen_it_to_the_province(as_user, world):
+    provincial = make_report(region="35.15")  # Sidoarjo: routed to the provincial UPTD PPA
+    surabaya = make_report()
+    client = as_user("supervisor_jatim")
+    own = client.get(reverse("intake:queue")).content.decode()
+    assert provincial.tracking_code in own and surabaya.tracking_code not in own
+    wide = client.get(reverse("intake:queue"), {"cakupan": "semua"}).content.decode()
+    assert provincial.tracking_code in wide and surabaya.tracking_code in wide
+
+
+def test_a_case_worker_cannot_widen_the_queue_beyond_their_organisation(as_user, world):
+    elsewhere = make_report(region=MALANG_VILLAGE)
+    html = as_user("worker_sby").get(reverse("intake:queue"), {"cakupan": "semua"}).content.decode()
+    assert elsewhere.tracking_code not in html
