@@ -75,25 +75,6 @@ class ReportForm(forms.Form):
             self.initial.setdefault("submission_key", uuid.uuid4().hex)
         if not show_channel:
             del self.fields["channel"]
-        for i in range(MAX_CHILDREN):
-            self.fields[f"child_{i}_name"] = forms.CharField(
-                label=_("Nama atau panggilan"), max_length=120, required=False
-            )
-            self.fields[f"child_{i}_age"] = forms.IntegerField(
-                label=_("Perkiraan usia (tahun)"),
-                required=False,
-                min_value=0,
-                max_value=17,
-                widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
-                error_messages={
-                    "min_value": _("Usia tidak boleh negatif."),
-                    "max_value": _("Laporan ini untuk anak di bawah 18 tahun. Isi usia 0 sampai 17."),
-                    "invalid": _("Isi usia dengan angka."),
-                },
-            )
-            self.fields[f"child_{i}_sex"] = forms.ChoiceField(
-                label=_("Jenis kelamin"), choices=Sex.choices, initial=Sex.UNKNOWN, required=False
-            )
 
     def child_rows(self) -> list[tuple[forms.BoundField, forms.BoundField, forms.BoundField]]:
         return [(self[f"child_{i}_name"], self[f"child_{i}_age"], self[f"child_{i}_sex"]) for i in range(MAX_CHILDREN)]
@@ -139,6 +120,32 @@ class ReportForm(forms.Form):
             consent_to_contact=bool(d.get("consent_to_contact")),
             channel=d.get("channel") or Channel.WEB,
         )
+
+
+def _child_fields(i: int) -> dict[str, forms.Field]:
+    return {
+        f"child_{i}_name": forms.CharField(label=_("Nama atau panggilan"), max_length=120, required=False),
+        f"child_{i}_age": forms.IntegerField(
+            label=_("Perkiraan usia (tahun)"),
+            required=False,
+            min_value=0,
+            max_value=17,
+            widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+            error_messages={
+                "min_value": _("Usia tidak boleh negatif."),
+                "max_value": _("Laporan ini untuk anak di bawah 18 tahun. Isi usia 0 sampai 17."),
+                "invalid": _("Isi usia dengan angka."),
+            },
+        ),
+        f"child_{i}_sex": forms.ChoiceField(
+            label=_("Jenis kelamin"), choices=Sex.choices, initial=Sex.UNKNOWN, required=False
+        ),
+    }
+
+
+# Up to MAX_CHILDREN children, as numbered fields declared once (each form copies them).
+for _i in range(MAX_CHILDREN):
+    ReportForm.base_fields.update(_child_fields(_i))
 
 
 class TrackForm(forms.Form):
