@@ -3,7 +3,11 @@
 Clients post the public form (/lapor/) as a browser does: fetch the form once for the CSRF cookie,
 then submit. One submission in twenty is sent twice with the same key (a double click or a retry).
 Afterwards every acknowledged key must have exactly one report: `lost` counts acknowledged keys
-without a report, `duplicated` extra rows for a key."""
+without a report, `duplicated` extra rows for a key.
+
+The server is gunicorn with 4 sync workers (BENCH_WORKERS, BENCH_THREADS): with keep-alive threads
+one worker ends up holding every client's connection, while sync workers take each request as it
+comes. Clients, server and database share the machine's 2 cores."""
 
 from __future__ import annotations
 
@@ -88,8 +92,8 @@ def run(target: Target) -> None:
     acked: list[str] = []
     errors: list[str] = []
     per_client = SUBMISSIONS // CLIENTS
-    workers = int(os.environ.get("BENCH_WORKERS", "3"))
-    threads = int(os.environ.get("BENCH_THREADS", "2"))
+    workers = int(os.environ.get("BENCH_WORKERS", "4"))
+    threads = int(os.environ.get("BENCH_THREADS", "1"))
     with server(target, workers=workers, threads=threads) as url:
         threads = [
             threading.Thread(target=_client_loop, args=(url, per_client, c * per_client, latencies, acked, errors))
