@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.db import connections
 from playwright.sync_api import expect
 
 from sigap.cases.models import Case
@@ -62,6 +63,16 @@ def phone(browser):
 
 
 def test_a_public_report_reaches_the_surabaya_case_worker_and_becomes_a_case(live_server, browser):
+    try:
+        walk_the_first_path(live_server, browser)
+    finally:
+        # Under Playwright the test body runs in its own context, so Django opened it its own
+        # database connection, which no fixture can reach: close it here, or PostgreSQL keeps a
+        # session open and the test database cannot be dropped.
+        connections.close_all()
+
+
+def walk_the_first_path(live_server, browser):
     build_world()
     SHOTS.mkdir(exist_ok=True)
 
