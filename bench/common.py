@@ -146,10 +146,9 @@ def server(target: Target, workers: int = 3, threads: int = 4) -> Iterator[str]:
             f"127.0.0.1:{port}",
             "-w",
             str(workers),
-            "-k",
-            "gthread",
-            "--threads",
-            str(threads),
+            # sync workers take each request as it comes; gthread keeps a client's connection alive,
+            # so one worker may end up serving every client
+            *(["-k", "sync"] if threads == 1 else ["-k", "gthread", "--threads", str(threads)]),
             "--log-level",
             "warning",
             "--timeout",

@@ -5,9 +5,9 @@ then submit. One submission in twenty is sent twice with the same key (a double 
 Afterwards every acknowledged key must have exactly one report: `lost` counts acknowledged keys
 without a report, `duplicated` extra rows for a key.
 
-The server is gunicorn with 4 sync workers (BENCH_WORKERS, BENCH_THREADS): with keep-alive threads
-one worker ends up holding every client's connection, while sync workers take each request as it
-comes. Clients, server and database share the machine's 2 cores."""
+The server is gunicorn with 4 sync workers (BENCH_WORKERS; BENCH_THREADS > 1 switches to gthread):
+with keep-alive one worker ends up holding every client's connection and the others idle, while sync
+workers take each request as it comes. Clients, server and database share the machine's 2 cores."""
 
 from __future__ import annotations
 
