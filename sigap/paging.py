@@ -14,7 +14,7 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        return int(self.object_list[: COUNT_CAP + 1].count())  # type: ignore[index,union-attr]
+        return int(self.object_list[: COUNT_CAP + 1].count())  # type: ignore[index,union-attr,attr-defined]
 
     @property
     def capped(self) -> bool:
