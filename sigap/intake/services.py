@@ -152,6 +152,14 @@ def access_report_for_triage(report_id: int, actor: User) -> Report:
     return report
 
 
+def _triage_state(report: Report) -> dict[str, str]:
+    return {
+        "risk_level": report.risk_level,
+        "risk_reason": report.risk_reason,
+        "due": report.first_contact_due.isoformat(),
+    }
+
+
 @transaction.atomic
 def triage_report(actor: User, report_id: int, risk_level: str, reason: str) -> Report:
     report = access_report_for_triage(report_id, actor)
@@ -161,11 +169,7 @@ def triage_report(actor: User, report_id: int, risk_level: str, reason: str) -> 
         raise ValidationError(_("Tuliskan alasan penilaian risiko."))
     if not report.is_open:
         raise ValidationError(_("Laporan ini sudah selesai ditindaklanjuti."))
-    old = {
-        "risk_level": report.risk_level,
-        "risk_reason": report.risk_reason,
-        "due": report.first_contact_due.isoformat(),
-    }
+    old = _triage_state(report)
     report.risk_level = risk_level
     report.risk_reason = reason.strip()
     report.triaged_at = timezone.now()
@@ -173,11 +177,7 @@ def triage_report(actor: User, report_id: int, risk_level: str, reason: str) -> 
     report.first_contact_due = report.received_at + timedelta(hours=ResponseClock.hours_for(risk_level))
     report.status = Status.IN_PROGRESS
     report.save()
-    new = {
-        "risk_level": report.risk_level,
-        "risk_reason": report.risk_reason,
-        "due": report.first_contact_due.isoformat(),
-    }
+    new = _triage_state(report)
     audit.record(actor, Action.TRIAGE, report, {k: [old[k], new[k]] for k in new if old[k] != new[k]})
     return report
 

@@ -108,9 +108,8 @@ def queue(request: AuthenticatedRequest) -> HttpResponse:
     qs = Report.objects.visible_to(user).open().select_related("routed_org", "region").prefetch_related("concern_rows")
     # The queue is the reports routed to the person's organisation; people whose scope is wider
     # (a province, the country) can ask for everything they may see.
-    wide = user.scope in (Scope.JURISDICTION, Scope.ALL) and (
-        request.GET.get("cakupan") == "semua" or user.organisation_id is None
-    )
+    widenable = user.scope in (Scope.JURISDICTION, Scope.ALL)
+    wide = widenable and (request.GET.get("cakupan") == "semua" or user.organisation_id is None)
     if not wide:
         qs = qs.filter(routed_org_id=user.organisation_id)
     show = request.GET.get("tampil", "all")
@@ -134,7 +133,7 @@ def queue(request: AuthenticatedRequest) -> HttpResponse:
         "show": show,
         "risk": risk,
         "risk_choices": RiskLevel.choices,
-        "can_widen": user.scope in (Scope.JURISDICTION, Scope.ALL) and user.organisation_id is not None,
+        "can_widen": widenable and user.organisation_id is not None,
         "wide": wide,
     }
     template = "intake/queue_rows.html" if request.headers.get("HX-Request") else "intake/queue.html"
