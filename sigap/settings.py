@@ -8,6 +8,9 @@ Variables (all optional in development):
 - SIGAP_CSRF_TRUSTED_ORIGINS comma-separated origins (https://sigap.example.go.id).
 - SIGAP_EMAIL_HOST, SIGAP_EMAIL_PORT, SIGAP_EMAIL_USER, SIGAP_EMAIL_PASSWORD, SIGAP_EMAIL_USE_TLS,
   SIGAP_EMAIL_FROM         SMTP settings; without SIGAP_EMAIL_HOST mail is written to the console.
+- SIGAP_BASE_URL           the address of this installation, for links in emails.
+- SIGAP_DOCUMENTS_DIR      where uploaded case documents are kept (default var/documents; never under static).
+- SIGAP_DOCUMENT_MAX_BYTES largest document accepted (default 10 MiB).
 - SIGAP_SESSION_IDLE_MINUTES  idle session expiry (default 60).
 - SIGAP_REPORT_RATE_LIMIT  public report submissions per client per hour (default 20; 0 disables).
 - SIGAP_TRUSTED_PROXY_COUNT   number of reverse proxies whose X-Forwarded-For is trusted (default 0).
@@ -81,6 +84,12 @@ INSTALLED_APPS = [
     "sigap.intake",
     "sigap.identity",
     "sigap.cases",
+    "sigap.assessments",
+    "sigap.plans",
+    "sigap.referrals",
+    "sigap.legal",
+    "sigap.documents",
+    "sigap.inbox",
     "sigap.demo",
 ]
 
@@ -113,6 +122,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "sigap.inbox.context.inbox",
             ],
         },
     },
@@ -203,6 +213,11 @@ else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = os.environ.get("SIGAP_EMAIL_FROM", "Sigap <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The address people reach Sigap at, for links in notification emails.
+SIGAP_BASE_URL = os.environ.get("SIGAP_BASE_URL", "http://127.0.0.1:8000")
+# Uploaded case documents: outside the static/media paths, served only through an access-checked view.
+SIGAP_DOCUMENTS_DIR = Path(os.environ.get("SIGAP_DOCUMENTS_DIR", str(VAR_DIR / "documents")))
+SIGAP_DOCUMENT_MAX_BYTES = int(os.environ.get("SIGAP_DOCUMENT_MAX_BYTES", str(10 * 1024 * 1024)))
 
 # --- Language and time -----------------------------------------------------------------------
 LANGUAGE_CODE = "id"

@@ -29,6 +29,17 @@ class Action(models.TextChoices):
     ATTACH = "attach", _("melampirkan ke kasus")
     CLOSE = "close", _("menutup")
     EXPORT = "export", _("mengekspor")
+    TRANSITION = "transition", _("memindah tahap")
+    REQUEST = "request", _("meminta persetujuan")
+    APPROVE = "approve", _("menyetujui")
+    REJECT = "reject", _("menolak")
+    REOPEN = "reopen", _("membuka kembali")
+    HANDOFF = "handoff", _("merujuk/memindahkan")
+    ACCEPT = "accept", _("menerima")
+    REVOKE = "revoke", _("membatalkan")
+    DOWNLOAD = "download", _("mengunduh")
+    COMPLETE = "complete", _("menyelesaikan")
+    WITHDRAW = "withdraw", _("menarik")
 
 
 class AuditQuerySet(models.QuerySet["AuditEvent"]):

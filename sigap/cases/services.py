@@ -18,6 +18,7 @@ from sigap.intake.services import access_report_for_triage, require_open_and_tri
 from sigap.people.models import User
 from sigap.regions.models import Region
 
+from . import tasks
 from .models import Case, CaseReport
 
 
@@ -117,6 +118,7 @@ def open_case(
         },
     )
     set_outcome(actor, report, Outcome.CASE_OPENED, note=case.number)
+    tasks.schedule(case, "first_contact", start=report.received_at, assignee=actor)
     return case
 
 

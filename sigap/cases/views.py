@@ -18,7 +18,7 @@ from sigap.intake.services import can_triage
 from sigap.people.typing import AuthenticatedRequest
 from sigap.regions.models import Placed
 
-from . import services
+from . import sections, services
 from .forms import AttachForm, OpenCaseForm
 from .models import Case
 
@@ -152,5 +152,10 @@ def case_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     audit.record(request.user, Action.VIEW, case)
     audit.record(request.user, Action.VIEW, case.child)
     reports = list(case.reports.order_by("received_at").prefetch_related("concern_rows"))
-    context = {"case": case, "reports": reports, "history": list(audit.history(case, case.child, *reports))}
+    context = {
+        "case": case,
+        "reports": reports,
+        "history": list(audit.history(case, case.child, *reports)),
+        "sections": sections.render_list(request, case),
+    }
     return render(request, "cases/case_detail.html", context)

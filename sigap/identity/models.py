@@ -72,3 +72,64 @@ class Child(Placed):
         if self.birth_year_estimated:
             return today.year - self.birth_year_estimated
         return None
+
+
+class Relationship(models.TextChoices):
+    MOTHER = "mother", _("Ibu")
+    FATHER = "father", _("Ayah")
+    STEP_PARENT = "step_parent", _("Orang tua tiri")
+    GUARDIAN = "guardian", _("Wali")
+    GRANDPARENT = "grandparent", _("Kakek/nenek")
+    SIBLING = "sibling", _("Saudara kandung")
+    RELATIVE = "relative", _("Kerabat lain")
+    OTHER = "other", _("Lainnya")
+
+
+PARENT_RELATIONSHIPS = frozenset({Relationship.MOTHER, Relationship.FATHER, Relationship.STEP_PARENT})
+
+
+class FamilyMemberQuerySet(models.QuerySet["FamilyMember"]):
+    def visible_to(self, user: object) -> FamilyMemberQuerySet:
+        return self.filter(child__in=Child.objects.visible_to(user))
+
+
+class FamilyMember(models.Model):
+    """A parent, guardian or relative of a child. ``suspected_involvement`` marks a person suspected
+    of taking part in the child's exploitation: their consent cannot be the basis for processing,
+    and the child returns to a family with such a member only after a best-interests determination."""
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="family")
+    name = models.CharField(_("nama"), max_length=120)
+    relationship = models.CharField(_("hubungan"), max_length=16, choices=Relationship.choices)
+    is_caregiver = models.BooleanField(_("pengasuh utama"), default=False)
+    is_legal_guardian = models.BooleanField(_("wali yang sah"), default=False)
+    lives_with_child = models.BooleanField(_("tinggal bersama anak"), default=False)
+    phone = models.CharField(_("telepon"), max_length=40, blank=True)
+    suspected_involvement = models.BooleanField(_("diduga terlibat"), default=False)
+    suspicion_note = models.TextField(_("keterangan dugaan"), blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = FamilyMemberQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["child", "relationship", "name"]
+        verbose_name = _("anggota keluarga")
+        verbose_name_plural = _("anggota keluarga")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_relationship_display()})"
+
+    @property
+    def is_parent_or_guardian(self) -> bool:
+        return self.relationship in PARENT_RELATIONSHIPS or self.is_legal_guardian or (
+            self.relationship == Relationship.GUARDIAN
+        )
+
+    def audit_label(self) -> str:
+        return f"keluarga anak #{self.child_id}"
+
+    def audit_organisation_id(self) -> int | None:
+        return self.child.registered_by_org_id

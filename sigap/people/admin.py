@@ -1,7 +1,16 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.forms import UserChangeForm
 
 from .models import Organisation, User
+from .roles import Permission
+
+
+class SigapUserChangeForm(UserChangeForm):
+    granted_permissions = forms.MultipleChoiceField(
+        label="Izin tambahan", choices=Permission.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
 
 
 @admin.register(Organisation)
@@ -18,6 +27,7 @@ class UserAdmin(BaseUserAdmin):
     list_filter = ["role", "is_active"]
     fieldsets = (
         *(BaseUserAdmin.fieldsets or ()),
-        ("Sigap", {"fields": ("organisation", "role", "record_scope", "phone")}),
+        ("Sigap", {"fields": ("organisation", "role", "record_scope", "granted_permissions", "phone")}),
     )
+    form = SigapUserChangeForm
     raw_id_fields = ["organisation"]

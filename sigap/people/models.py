@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from sigap.regions.models import Region
 
 from . import orgtypes
-from .roles import AGGREGATE_ONLY_ROLES, DEFAULT_SCOPE, Role, Scope
+from .roles import AGGREGATE_ONLY_ROLES, DEFAULT_SCOPE, ROLE_PERMISSIONS, Permission, Role, Scope
 
 
 class Organisation(models.Model):
@@ -64,6 +64,12 @@ class User(AbstractUser):
         help_text=_("Kosongkan untuk memakai cakupan bawaan peran."),
     )
     phone = models.CharField(_("telepon"), max_length=40, blank=True)
+    granted_permissions = models.JSONField(
+        _("izin tambahan"),
+        default=list,
+        blank=True,
+        help_text=_("Izin di luar bawaan peran, diberikan oleh admin, misalnya self_approve atau read_perpetrators."),
+    )
 
     class Meta:
         verbose_name = _("pengguna")
@@ -82,3 +88,14 @@ class User(AbstractUser):
 
     def has_role(self, *roles: str) -> bool:
         return self.is_authenticated and self.is_active and self.role in roles
+
+    @property
+    def permissions(self) -> frozenset[str]:
+        if not (self.is_authenticated and self.is_active) or self.role in AGGREGATE_ONLY_ROLES:
+            return frozenset()
+        granted = {p for p in (self.granted_permissions or []) if p in Permission.values}
+        return ROLE_PERMISSIONS.get(self.role, frozenset()) | granted
+
+    def can(self, permission: str) -> bool:
+        """Whether this person holds ``permission`` (a :class:`Permission`), by role or by grant."""
+        return permission in self.permissions

@@ -48,3 +48,29 @@ TRIAGE_ROLES: frozenset[str] = frozenset({Role.CASE_WORKER, Role.SUPERVISOR})
 OPERATOR_ROLES: frozenset[str] = frozenset({Role.HOTLINE_OPERATOR, Role.CASE_WORKER, Role.SUPERVISOR})
 # Roles that may read their organisation's audit log.
 AUDIT_READER_ROLES: frozenset[str] = frozenset({Role.SUPERVISOR, Role.SYSTEM_ADMIN})
+
+
+class Permission(models.TextChoices):
+    """Things a person may do beyond seeing records. A role grants some by default; an administrator
+    may grant others to one person (``User.granted_permissions``)."""
+
+    APPROVE = "approve", _("Menyetujui asesmen, rencana kasus dan penutupan")
+    SELF_APPROVE = "self_approve", _("Menyetujui kasusnya sendiri")
+    READ_PERPETRATORS = "read_perpetrators", _("Membaca data terduga pelaku")
+    HANDOFF_OVERRIDE = "handoff_override", _("Merujuk tanpa persetujuan/dasar hukum (dengan alasan)")
+    MANAGE_LEGAL = "manage_legal", _("Mencatat proses hukum")
+
+
+ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
+    Role.COMMUNITY_REPORTER: frozenset(),
+    Role.HOTLINE_OPERATOR: frozenset(),
+    Role.CASE_WORKER: frozenset({Permission.MANAGE_LEGAL}),
+    Role.SUPERVISOR: frozenset(
+        {Permission.APPROVE, Permission.READ_PERPETRATORS, Permission.HANDOFF_OVERRIDE, Permission.MANAGE_LEGAL}
+    ),
+    Role.ORG_ADMIN: frozenset(),
+    Role.ANALYST: frozenset(),
+    Role.SYSTEM_ADMIN: frozenset(),
+}
+# Roles that work on cases: record assessments, plans, services, hand-offs, follow-ups and notes.
+CASEWORK_ROLES: frozenset[str] = TRIAGE_ROLES
