@@ -167,7 +167,9 @@ class CaseShare(models.Model):
 
     class Meta:
         indexes = [
-            models.Index(fields=["organisation", "case"], condition=models.Q(ended_at__isnull=True), name="share_active_org"),
+            models.Index(
+                fields=["organisation", "case"], condition=models.Q(ended_at__isnull=True), name="share_active_org"
+            ),
             models.Index(fields=["user", "case"], condition=models.Q(ended_at__isnull=True), name="share_active_user"),
         ]
 
@@ -221,6 +223,11 @@ class Approval(models.Model):
 
     def audit_organisation_id(self) -> int | None:
         return self.case.organisation_id
+
+    @property
+    def closure_reason_label(self) -> str:
+        reason = self.payload.get("reason", "")
+        return str(ClosureReason(reason).label) if reason in ClosureReason.values else ""
 
 
 class TaskStatus(models.TextChoices):
@@ -332,7 +339,8 @@ class Note(models.Model):
         verbose_name_plural = _("catatan")
         constraints = [
             models.CheckConstraint(
-                condition=~(models.Q(confidential=True) & models.Q(shareable=True)), name="note_not_confidential_and_shared"
+                condition=~(models.Q(confidential=True) & models.Q(shareable=True)),
+                name="note_not_confidential_and_shared",
             )
         ]
 
@@ -402,18 +410,12 @@ class FollowUp(models.Model):
     done_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    re_exploited = models.CharField(
-        _("kembali tereksploitasi"), max_length=8, choices=YesNoUnknown.choices, blank=True
-    )
+    re_exploited = models.CharField(_("kembali tereksploitasi"), max_length=8, choices=YesNoUnknown.choices, blank=True)
     re_exploitation_forms = models.JSONField(_("bentuk eksploitasi"), default=list, blank=True)
     in_school = models.CharField(_("bersekolah"), max_length=8, choices=YesNoUnknown.choices, blank=True)
-    living_situation = models.CharField(
-        _("tempat tinggal"), max_length=16, choices=LivingSituation.choices, blank=True
-    )
+    living_situation = models.CharField(_("tempat tinggal"), max_length=16, choices=LivingSituation.choices, blank=True)
     mental_health_scores = models.JSONField(_("skor skrining kesehatan jiwa"), default=dict, blank=True)
-    social_support = models.CharField(
-        _("dukungan sosial"), max_length=8, choices=SocialSupport.choices, blank=True
-    )
+    social_support = models.CharField(_("dukungan sosial"), max_length=8, choices=SocialSupport.choices, blank=True)
     legal_contact = models.CharField(_("proses hukum"), max_length=16, choices=LegalContact.choices, blank=True)
     notes = models.TextField(_("catatan"), blank=True)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -12,14 +13,15 @@ from django.utils.translation import gettext as _
 
 from sigap.audit import services as audit
 from sigap.audit.models import Action
-from sigap.identity.models import Child
+from sigap.identity.models import Child, FamilyMember
 from sigap.intake.models import Outcome, ReportedChild, Sex
 from sigap.intake.services import access_report_for_triage, require_open_and_triaged, set_outcome
 from sigap.people.models import User
+from sigap.people.roles import CASEWORK_ROLES
 from sigap.regions.models import Region
 
 from . import tasks
-from .models import Case, CaseReport
+from .models import Case, CaseReport, Note
 
 
 @dataclass
@@ -132,3 +134,82 @@ def attach_to_case(actor: User, report_id: int, case_id: int, note: str = "") ->
     audit.record(actor, Action.ATTACH, case, {"report": report.tracking_code})
     set_outcome(actor, report, Outcome.ATTACHED, note=note or str(case.number))
     return case
+
+
+@transaction.atomic
+def add_note(actor: User, case_id: int, text: str, *, confidential: bool = False, shareable: bool = False) -> Note:
+    """A case note. Confidential notes stay inside the owning organisation; shareable ones may be
+    attached to a hand-off. Organisations the case is shared with may add notes too."""
+    from .workflow import can_work_on
+
+    case = access_case(case_id, actor, for_update=True)
+    if not (can_work_on(actor, case) or (actor.has_role(*CASEWORK_ROLES) and actor.organisation_id is not None)):
+        raise PermissionDenied(_("Anda tidak dapat menambah catatan pada kasus ini."))
+    if not text.strip():
+        raise ValidationError(_("Catatan tidak boleh kosong."))
+    if confidential and shareable:
+        raise ValidationError(_("Catatan rahasia tidak dapat dibagikan. Pilih salah satu."))
+    note = Note.objects.create(
+        case=case,
+        text=text.strip(),
+        confidential=confidential,
+        shareable=shareable,
+        author=actor,
+        organisation=actor.organisation or case.organisation,
+    )
+    audit.record(actor, Action.CREATE, note, {"confidential": confidential, "shareable": shareable})
+    return note
+
+
+FAMILY_FIELDS = (
+    "name",
+    "relationship",
+    "is_caregiver",
+    "is_legal_guardian",
+    "lives_with_child",
+    "phone",
+    "suspected_involvement",
+    "suspicion_note",
+)
+
+
+def _check_family(data: dict[str, Any]) -> None:
+    if not str(data.get("name", "")).strip():
+        raise ValidationError(_("Isi nama anggota keluarga."))
+    if data.get("suspected_involvement") and not str(data.get("suspicion_note", "")).strip():
+        raise ValidationError(_("Jelaskan dasar dugaan keterlibatan."))
+
+
+@transaction.atomic
+def add_family_member(actor: User, case_id: int, **data: Any) -> FamilyMember:
+    from .workflow import access_case_for_work
+
+    case = access_case_for_work(case_id, actor)
+    data = {k: v for k, v in data.items() if k in FAMILY_FIELDS}
+    _check_family(data)
+    member = FamilyMember.objects.create(child=case.child, created_by=actor, **data)
+    audit.record(
+        actor,
+        Action.CREATE,
+        member,
+        {"relationship": member.relationship, "suspected_involvement": member.suspected_involvement},
+    )
+    return member
+
+
+@transaction.atomic
+def update_family_member(actor: User, case_id: int, member_id: int, **data: Any) -> FamilyMember:
+    from .workflow import access_case_for_work
+
+    case = access_case_for_work(case_id, actor)
+    member = FamilyMember.objects.select_for_update().filter(pk=member_id, child_id=case.child_id).first()
+    if member is None:
+        raise PermissionDenied(_("Anggota keluarga tidak ditemukan pada kasus ini."))
+    data = {k: v for k, v in data.items() if k in FAMILY_FIELDS}
+    _check_family({**{f: getattr(member, f) for f in FAMILY_FIELDS}, **data})
+    changes = {k: [getattr(member, k), v] for k, v in data.items() if getattr(member, k) != v and k != "phone"}
+    for k, v in data.items():
+        setattr(member, k, v)
+    member.save()
+    audit.record(actor, Action.UPDATE, member, changes)
+    return member

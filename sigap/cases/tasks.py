@@ -95,9 +95,7 @@ def recipients(task: Task) -> list[User]:
 
 def supervisors(organisation_id: int) -> list[User]:
     return [
-        u
-        for u in User.objects.filter(organisation_id=organisation_id, is_active=True)
-        if u.can(Permission.APPROVE)
+        u for u in User.objects.filter(organisation_id=organisation_id, is_active=True) if u.can(Permission.APPROVE)
     ]
 
 
@@ -121,9 +119,9 @@ def send_reminders(now: datetime | None = None) -> tuple[int, int]:
                     reverse("cases:detail", args=[task.case_id]),
                 )
                 reminded += 1
-    missed = Task.objects.filter(status=TaskStatus.OPEN, breach_notified_at__isnull=True, due_at__lt=now).select_related(
-        "case", "assignee"
-    )
+    missed = Task.objects.filter(
+        status=TaskStatus.OPEN, breach_notified_at__isnull=True, due_at__lt=now
+    ).select_related("case", "assignee")
     for task in missed.iterator(chunk_size=500):
         with transaction.atomic():
             if Task.objects.filter(pk=task.pk, breach_notified_at__isnull=True).update(breach_notified_at=now):

@@ -3,7 +3,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -12,15 +11,17 @@ from django.utils.translation import gettext as _
 
 from sigap.audit import services as audit
 from sigap.audit.models import Action
-from sigap.identity.models import Child
+from sigap.identity.models import Child, FamilyMember
 from sigap.intake.models import Report
 from sigap.intake.services import can_triage
+from sigap.paging import CappedPaginator
+from sigap.people.roles import CASEWORK_ROLES, Permission
 from sigap.people.typing import AuthenticatedRequest
 from sigap.regions.models import Placed
 
-from . import sections, services
+from . import clocks, sections, services, workflow
 from .forms import AttachForm, OpenCaseForm
-from .models import Case
+from .models import ApprovalStatus, Case, CaseStatus, Note, Task, TaskStatus
 
 
 def _report_to_handle(request: HttpRequest, pk: int) -> Report:
@@ -134,9 +135,20 @@ def case_list(request: AuthenticatedRequest) -> HttpResponse:
     mine = request.GET.get("milik") == "saya"
     if mine:
         qs = qs.filter(worker=request.user)
-    page = Paginator(qs.order_by("-opened_at"), 50).get_page(request.GET.get("page"))
+    stage = request.GET.get("tahap", "")
+    if stage == "terbuka":
+        qs = qs.open()
+    elif stage in CaseStatus.values:
+        qs = qs.filter(status=stage)
+    else:
+        stage = ""
+    page = CappedPaginator(qs.order_by("-opened_at", "-pk"), 50).get_page(request.GET.get("page"))
     audit.record_many(request.user, Action.LIST, page.object_list)
-    return render(request, "cases/case_list.html", {"page": page, "mine": mine})
+    return render(
+        request,
+        "cases/case_list.html",
+        {"page": page, "mine": mine, "stage": stage, "stages": CaseStatus.choices},
+    )
 
 
 @login_required
@@ -152,10 +164,58 @@ def case_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     audit.record(request.user, Action.VIEW, case)
     audit.record(request.user, Action.VIEW, case.child)
     reports = list(case.reports.order_by("received_at").prefetch_related("concern_rows"))
+    user = request.user
+    can_work = workflow.can_work_on(user, case)
+    approvals = list(case.approvals.select_related("requested_by", "decided_by"))
+    for a in approvals:
+        a.can_decide = a.status == ApprovalStatus.PENDING and workflow.can_approve(user, case, a.requested_by_id)  # type: ignore[attr-defined]
+    family = list(FamilyMember.objects.visible_to(user).filter(child_id=case.child_id))
+    audit.record_many(user, Action.VIEW, family)
+    notes = list(Note.objects.visible_to(user).filter(case=case).select_related("author", "organisation"))
+    now = timezone.now()
     context = {
         "case": case,
         "reports": reports,
         "history": list(audit.history(case, case.child, *reports)),
         "sections": sections.render_list(request, case),
+        "can_work": can_work,
+        "steps": workflow.steps(case),
+        "moves": [(s, CaseStatus(s).label) for s in workflow.WORKER_MOVES.get(case.status, ())] if can_work else [],
+        "approvals": approvals,
+        "tasks": list(case.tasks.filter(status=TaskStatus.OPEN).order_by("due_at")),
+        "follow_ups": list(case.follow_ups.all()),
+        "notes": notes,
+        "family": family,
+        "now": now,
+        "can_note": can_work or (user.has_role(*CASEWORK_ROLES) and user.organisation_id is not None),
     }
     return render(request, "cases/case_detail.html", context)
+
+
+@login_required
+def task_list(request: AuthenticatedRequest) -> HttpResponse:
+    """My tasks: open tasks for me (assigned to me, or to my organisation for my role), soonest
+    deadline first; supervisors can switch to their organisation's overdue tasks."""
+    now = timezone.now()
+    view = request.GET.get("lihat", "saya")
+    org_id = request.user.organisation_id
+    supervisor = request.user.can(Permission.APPROVE) and org_id is not None
+    qs = Task.objects.visible_to(request.user).open()
+    if view == "terlambat" and org_id is not None and supervisor:
+        qs = qs.filter(organisation_id=org_id, due_at__lt=now)
+    else:
+        view = "saya"
+        q = Q(assignee=request.user)
+        if request.user.organisation_id is not None:
+            q |= Q(
+                assignee__isnull=True, organisation_id=request.user.organisation_id, role__in=["", request.user.role]
+            )
+        qs = qs.filter(q)
+    qs = qs.select_related("case", "assignee").order_by("due_at", "pk")
+    page = CappedPaginator(qs, 50).get_page(request.GET.get("page"))
+    soon = now + clocks.reminder_before()
+    return render(
+        request,
+        "cases/task_list.html",
+        {"page": page, "view": view, "supervisor": supervisor, "now": now, "soon": soon},
+    )

@@ -60,6 +60,20 @@ APPROVAL_TO: dict[str, str] = {
 }
 
 
+PATH = (S.REGISTERED, S.ASSESSMENT, S.IDENTIFICATION, S.CASE_PLAN, S.IMPLEMENTATION, S.FOLLOW_UP, S.CLOSED)
+
+
+def steps(case: Case) -> list[tuple[str, str, str]]:
+    """The workflow path for a progress bar: (stage, label, "done" | "current" | "todo")."""
+    current = S.FOLLOW_UP if case.status == S.CLOSURE_PROPOSED else case.status
+    index = PATH.index(current) if current in PATH else 0
+    out: list[tuple[str, str, str]] = []
+    for i, stage in enumerate(PATH):
+        state = "done" if i < index or case.status == S.CLOSED else "current" if i == index else "todo"
+        out.append((stage, str(CaseStatus(stage).label), state))
+    return out
+
+
 # --- who may do what -------------------------------------------------------------------------
 
 
@@ -77,9 +91,7 @@ def can_approve(actor: Any, case: Case, requested_by_id: int | None = None) -> b
         return False
     own = actor.pk in (case.worker_id, requested_by_id)
     if own:
-        return actor.can(Permission.SELF_APPROVE) and (
-            actor.can(Permission.APPROVE) or actor.has_role(*CASEWORK_ROLES)
-        )
+        return actor.can(Permission.SELF_APPROVE) and (actor.can(Permission.APPROVE) or actor.has_role(*CASEWORK_ROLES))
     return actor.can(Permission.APPROVE)
 
 
@@ -87,7 +99,9 @@ def access_case_for_work(case_id: int, actor: User, *, allow_closed: bool = Fals
     """The case, locked for update, if ``actor`` may change it; raises otherwise."""
     case = access_case(case_id, actor, for_update=True)
     if not can_work_on(actor, case):
-        raise PermissionDenied(_("Hanya pekerja kasus dan supervisor organisasi pemilik yang dapat mengubah kasus ini."))
+        raise PermissionDenied(
+            _("Hanya pekerja kasus dan supervisor organisasi pemilik yang dapat mengubah kasus ini.")
+        )
     if not allow_closed and not case.is_open:
         raise ValidationError(_("Kasus ini sudah ditutup. Buka kembali kasus terlebih dahulu."))
     return case
@@ -250,8 +264,12 @@ def request_approval(
     audit.record(actor, Action.REQUEST, case, {"approval": kind, "comment": comment.strip()})
     if kind == ApprovalKind.CLOSURE:
         _set_status(actor, case, S.CLOSURE_PROPOSED, {"closure_reason": payload["reason"]})
-    tasks.schedule(case, "approval", subject=("approval", approval.pk), title=_("Putuskan persetujuan %(kind)s")
-                   % {"kind": approval.get_kind_display().lower()})
+    tasks.schedule(
+        case,
+        "approval",
+        subject=("approval", approval.pk),
+        title=_("Putuskan persetujuan %(kind)s") % {"kind": approval.get_kind_display().lower()},
+    )
     notify(
         [u for u in tasks.supervisors(case.organisation_id) if can_approve(u, case, actor.pk)],
         "approval_requested",

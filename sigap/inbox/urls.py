@@ -1,4 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "inbox"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.inbox, name="list"),
+    path("<int:pk>/buka/", views.open_notification, name="open"),
+    path("baca-semua/", views.mark_all_read, name="read_all"),
+]
