@@ -9,9 +9,15 @@ from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 
 PATH = Path(__file__).parent / "data" / "services.json"
 GROUPS = ("ppt", "uptd", "programme")
+GROUP_NAMES = {
+    "ppt": _("Layanan Pusat Pelayanan Terpadu (PPT) bagi saksi dan korban"),
+    "uptd": _("Layanan UPTD PPA"),
+    "programme": _("Program terkait"),
+}
 HTCDS_TYPES = frozenset(
     {
         "Education",
@@ -90,3 +96,19 @@ def get(code: str) -> ServiceType:
 
 def choices() -> list[tuple[str, str]]:
     return [(s.code, s.name) for s in services().values()]
+
+
+def grouped_choices() -> list[tuple[str, list[tuple[str, str]]]]:
+    """Choices for a select, one option group per catalogue group in the catalogue's order."""
+    by_group: dict[str, list[tuple[str, str]]] = {g: [] for g in GROUPS}
+    for s in services().values():
+        by_group[s.group].append((s.code, s.name))
+    return [(str(GROUP_NAMES[g]), items) for g, items in by_group.items() if items]
+
+
+def by_group() -> list[tuple[str, list[ServiceType]]]:
+    """The catalogue for display: (group name, its services) in the catalogue's order."""
+    groups: dict[str, list[ServiceType]] = {g: [] for g in GROUPS}
+    for s in services().values():
+        groups[s.group].append(s)
+    return [(str(GROUP_NAMES[g]), items) for g, items in groups.items() if items]

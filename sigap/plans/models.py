@@ -23,6 +23,9 @@ class PlanStatus(models.TextChoices):
     SUPERSEDED = "superseded", _("Digantikan")
 
 
+EDITABLE_PLAN_STATUSES = (PlanStatus.DRAFT, PlanStatus.REJECTED)
+
+
 class CasePlanQuerySet(models.QuerySet["CasePlan"]):
     def visible_to(self, user: Any) -> CasePlanQuerySet:
         return self.filter(case__in=Case.objects.visible_to(user))
@@ -46,13 +49,24 @@ class CasePlan(models.Model):
         ordering = ["case", "-version"]
         verbose_name = _("rencana kasus")
         verbose_name_plural = _("rencana kasus")
-        constraints = [models.UniqueConstraint(fields=["case", "version"], name="plan_version_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "version"], name="plan_version_unique"),
+            # One plan in the works (draft or waiting for a decision) per case at a time.
+            models.UniqueConstraint(
+                fields=["case"], condition=models.Q(status__in=["draft", "submitted"]), name="plan_one_in_progress"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.case} v{self.version}"
 
     def audit_label(self) -> str:
         return f"rencana {self.case_id} v{self.version}"
+
+    @property
+    def is_editable(self) -> bool:
+        """Draft or sent back by the supervisor (callers also check it is the newest version)."""
+        return self.status in EDITABLE_PLAN_STATUSES
 
     def audit_organisation_id(self) -> int | None:
         return self.case.organisation_id
@@ -79,6 +93,12 @@ class Goal(models.Model):
     def __str__(self) -> str:
         return self.description[:60]
 
+    def audit_label(self) -> str:
+        return f"tujuan rencana {self.plan.case_id} v{self.plan.version}"
+
+    def audit_organisation_id(self) -> int | None:
+        return self.plan.case.organisation_id
+
 
 class ServiceStatus(models.TextChoices):
     REQUESTED = "requested", _("Diminta")
@@ -87,6 +107,10 @@ class ServiceStatus(models.TextChoices):
     COMPLETED = "completed", _("Selesai")
     DECLINED = "declined", _("Ditolak penyedia")
     CANCELLED = "cancelled", _("Dibatalkan")
+
+
+ACTIVE_SERVICE_STATUSES = (ServiceStatus.REQUESTED, ServiceStatus.REFERRED, ServiceStatus.IN_PROGRESS)
+NOT_STARTED_SERVICE_STATUSES = (ServiceStatus.REQUESTED, ServiceStatus.REFERRED)
 
 
 class CaseServiceQuerySet(models.QuerySet["CaseService"]):
@@ -101,6 +125,7 @@ class CaseService(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="services")
     plan = models.ForeignKey(CasePlan, null=True, blank=True, on_delete=models.SET_NULL, related_name="services")
     goal = models.ForeignKey(Goal, null=True, blank=True, on_delete=models.SET_NULL, related_name="services")
+    # The catalogue entry; its htcds_type is HTCDS spl_Type.
     service_type = models.CharField(_("layanan"), max_length=40, choices=catalogue.choices)
     provider = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="services_provided", verbose_name=_("penyedia")
@@ -112,6 +137,8 @@ class CaseService(models.Model):
     started_on = models.DateField(_("tanggal mulai"), null=True, blank=True)
     completed_on = models.DateField(_("tanggal selesai"), null=True, blank=True)
     outcome = models.TextField(_("hasil"), blank=True)
+    # Why the service was cancelled by the case's people or declined by the provider.
+    status_reason = models.TextField(_("alasan"), blank=True)
     notes = models.TextField(_("catatan"), blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
@@ -133,6 +160,10 @@ class CaseService(models.Model):
 
     def audit_label(self) -> str:
         return f"layanan {self.service_type} {self.case_id}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in ACTIVE_SERVICE_STATUSES
 
     def audit_organisation_id(self) -> int | None:
         return self.case.organisation_id
