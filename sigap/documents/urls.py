@@ -1,4 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "documents"
-urlpatterns: list = []
+urlpatterns = [
+    path("kasus/<int:case_pk>/unggah/", views.upload, name="upload"),
+    path("<int:pk>/unduh/", views.download, name="download"),
+    path("<int:pk>/hapus/", views.delete, name="delete"),
+]
