@@ -86,7 +86,21 @@ class AuditEvent(models.Model):
             f"{self.at:%Y-%m-%d %H:%M} {self.actor_username or '-'} {self.action} {self.object_type}:{self.object_id}"
         )
 
-    OBJECT_TYPES = {"report": _("laporan"), "case": _("kasus"), "child": _("data anak")}
+    OBJECT_TYPES = {
+        "report": _("laporan"),
+        "case": _("kasus"),
+        "child": _("data anak"),
+        "handoff": _("rujukan"),
+        "consent": _("persetujuan data"),
+        "familymember": _("anggota keluarga"),
+        "note": _("catatan"),
+        "assessment": _("asesmen"),
+        "caseplan": _("rencana kasus"),
+        "caseservice": _("layanan"),
+        "document": _("dokumen"),
+        "allegedperpetrator": _("terduga pelaku"),
+        "identification": _("identifikasi"),
+    }
 
     @property
     def object_type_label(self) -> str:

@@ -83,6 +83,14 @@ def reassign(case: Case, worker: User | None, organisation: Organisation) -> int
     )
 
 
+def task_url(task: Task) -> str:
+    """Where a task is done: a hand-off's own page for the receiving side (the case is not theirs
+    to open until they accept), else the case page."""
+    if task.subject_type == "handoff" and task.subject_id:
+        return reverse("referrals:detail", args=[task.subject_id])
+    return reverse("cases:detail", args=[task.case_id])
+
+
 def recipients(task: Task) -> list[User]:
     """The people a task is for: its assignee, or the organisation's people of its role."""
     if task.assignee_id:
@@ -116,7 +124,7 @@ def send_reminders(now: datetime | None = None) -> tuple[int, int]:
                     "task_due",
                     _("Tenggat mendekat: %(task)s (%(case)s)") % {"task": task.title, "case": task.case.number},
                     _("Tenggat: %(due)s.") % {"due": timezone.localtime(task.due_at).strftime("%d-%m-%Y %H:%M")},
-                    reverse("cases:detail", args=[task.case_id]),
+                    task_url(task),
                 )
                 reminded += 1
     missed = Task.objects.filter(
@@ -131,7 +139,7 @@ def send_reminders(now: datetime | None = None) -> tuple[int, int]:
                     _("Lewat tenggat: %(task)s (%(case)s)") % {"task": task.title, "case": task.case.number},
                     _("Tenggat %(due)s sudah lewat.")
                     % {"due": timezone.localtime(task.due_at).strftime("%d-%m-%Y %H:%M")},
-                    reverse("cases:detail", args=[task.case_id]),
+                    task_url(task),
                 )
                 breached += 1
     return reminded, breached
