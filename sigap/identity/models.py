@@ -124,8 +124,10 @@ class FamilyMember(models.Model):
 
     @property
     def is_parent_or_guardian(self) -> bool:
-        return self.relationship in PARENT_RELATIONSHIPS or self.is_legal_guardian or (
-            self.relationship == Relationship.GUARDIAN
+        return (
+            self.relationship in PARENT_RELATIONSHIPS
+            or self.is_legal_guardian
+            or (self.relationship == Relationship.GUARDIAN)
         )
 
     def audit_label(self) -> str:
