@@ -289,7 +289,15 @@ def submit_plan(actor: User, plan_id: int, comment: str = "") -> CasePlan:
 
 
 def on_approval_decided(sender: Any, approval: Approval, actor: User, **kwargs: Any) -> None:
-    """Mark the submitted plan approved (superseding the version in force) or rejected."""
+    """Mark the submitted plan approved (superseding the version in force) or rejected; when the
+    case's closure is approved, the plan in force ends that day (HTCDS ``spl_ActualEndDate``)."""
+    if approval.kind == ApprovalKind.CLOSURE and approval.status == ApprovalStatus.APPROVED:
+        ending = CasePlan.objects.filter(case_id=approval.case_id, status=PlanStatus.APPROVED, actual_end__isnull=True)
+        for plan_in_force in ending:
+            plan_in_force.actual_end = timezone.localdate()
+            plan_in_force.save(update_fields=["actual_end"])
+            audit.record(actor, Action.UPDATE, plan_in_force, {"actual_end": plan_in_force.actual_end.isoformat()})
+        return
     if approval.kind != ApprovalKind.CASE_PLAN:
         return
     waiting = CasePlan.objects.select_for_update().filter(case_id=approval.case_id)

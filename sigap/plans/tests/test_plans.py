@@ -181,3 +181,13 @@ def test_a_plan_approval_requested_through_the_workflow_still_marks_the_newest_p
     workflow.decide_approval(world.supervisor_sby, approval.pk, approve=True)
     plan.refresh_from_db()
     assert plan.status == PlanStatus.APPROVED
+
+
+def test_the_plan_in_force_ends_on_the_day_closure_is_approved(world):
+    case = make_case(world)
+    plan = approve(world, services.submit_plan(world.worker_sby, ready_plan(world, case).pk))
+    assert plan.actual_end is None
+    closure = workflow.request_approval(world.worker_sby, case.pk, "closure", payload={"reason": "goals_met"})
+    workflow.decide_approval(world.supervisor_sby, closure.pk, approve=True)
+    plan.refresh_from_db()
+    assert plan.actual_end == timezone.localdate()
