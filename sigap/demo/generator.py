@@ -438,6 +438,12 @@ def ensure_world(provinces: Sequence[str], seed: int, villages: dict[str, list[t
         ("admin", Role.SYSTEM_ADMIN, None),
         ("pekerja2", Role.CASE_WORKER, home),
     ]
+    # The home regency's social office receives the demo referrals (rehabilitation, reintegration).
+    social_home = next(
+        (orgs[x.email] for x in specs if x.type == "dinsos" and x.jurisdiction == home.jurisdiction_id), None
+    )
+    if social_home is not None:
+        people.append(("pekerja.dinsos", Role.CASE_WORKER, social_home))
     # One case worker in every other UPTD PPA, so that every routed report can become a case with a worker.
     for spec in specs:
         org = orgs[spec.email]
@@ -1320,11 +1326,25 @@ def seed_demo(
     elif demo_exists():
         return {"created": False, "logins": [x.as_dict() for x in current_logins()]}
     result = generate(reports, cases, seed, provinces, stdout=stdout)
+    from sigap.demo import casework
+
+    result["casework"] = casework.advance(seed, stdout)
     result["created"] = True
     return result
 
 
 # --- Reset ---------------------------------------------------------------------------------------------------
+
+
+def _delete_case_work(case_ids: list[int]) -> None:
+    """Rows that protect their case from deletion (hand-offs before the consents they cite,
+    documents); the rest of a case's work goes with the case."""
+    from sigap.documents.models import Document
+    from sigap.referrals.models import Consent, HandOff
+
+    HandOff.objects.filter(case_id__in=case_ids).delete()
+    Consent.objects.filter(case_id__in=case_ids).delete()
+    Document.objects.filter(case_id__in=case_ids).delete()
 
 
 def _delete_in_chunks(queryset: Any, size: int = BATCH_SIZE) -> int:
@@ -1340,6 +1360,7 @@ def _delete_in_chunks(queryset: Any, size: int = BATCH_SIZE) -> int:
                 ReportedChild.objects.filter(report_id__in=ids).delete()
             elif model is Case:
                 CaseReport.objects.filter(case_id__in=ids).delete()
+                _delete_case_work(ids)
             model.objects.filter(pk__in=ids).delete()
         total += len(ids)
 
