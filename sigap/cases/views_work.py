@@ -228,7 +228,7 @@ def family_member(request: AuthenticatedRequest, pk: int, member_pk: int | None 
         _("Data keluarga disimpan."),
         form_id="family-form",
         intro=_(
-            "Tandai \u201cdiduga terlibat\u201d bila ada dasar dugaan anggota keluarga ini terlibat dalam eksploitasi "
+            "Tandai “diduga terlibat” bila ada dasar dugaan anggota keluarga ini terlibat dalam eksploitasi "
             "anak. Persetujuannya tidak dapat menjadi dasar pemrosesan data, dan anak hanya dapat dikembalikan "
             "ke keluarga setelah penentuan kepentingan terbaik (BID)."
         ),
