@@ -115,7 +115,7 @@ class FamilyMemberForm(forms.ModelForm):
 class FollowUpForm(forms.Form):
     done_on = forms.DateField(
         label=_("Tanggal pemantauan"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={"invalid": _("Tanggal tidak valid.")},
     )
     re_exploited = forms.ChoiceField(label=_("Kembali tereksploitasi"), choices=YesNoUnknown.choices)

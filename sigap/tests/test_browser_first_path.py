@@ -4,62 +4,18 @@ opens a case, and the reporter's tracking page then says "Sedang ditangani"."""
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.db import connections
 from playwright.sync_api import expect
 
 from sigap.cases.models import Case
 from sigap.intake.models import Report
-from sigap.testing import PASSWORD, build_world
+from sigap.testing import build_world
+from sigap.tests.browser import SHOTS, fits_the_phone, fixture_browser, phone, settled, sign_in  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-CHROMIUM = os.environ.get("SIGAP_CHROMIUM", shutil.which("chromium") or "/usr/bin/chromium")
-SHOTS = Path(settings.BASE_DIR) / "test-results"
-
-
-@pytest.fixture
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"Debian's chromium is needed for the browser tests ({CHROMIUM} not found): run `make test`.")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-            ],
-        )
-        yield browser
-        browser.close()
-
-
-def settled(page):
-    """Wait until htmx has swapped and wired up new content (a person is never this quick)."""
-    page.wait_for_function("!document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')")
-    page.wait_for_timeout(50)
-
-
-def phone(browser):
-    context = browser.new_context(
-        viewport={"width": 390, "height": 844}, locale="id-ID", device_scale_factor=1, is_mobile=True, has_touch=True
-    )
-    context.set_default_timeout(15000)
-    return context.new_page()
 
 
 def test_a_public_report_reaches_the_surabaya_case_worker_and_becomes_a_case(live_server, browser):
@@ -100,7 +56,7 @@ def walk_the_first_path(live_server, browser):
     reporter.locator("#id_child_0_sex").select_option(label="Laki-laki")
     reporter.get_by_label("Saya ingin melapor tanpa nama (anonim)").check()
     # Nothing on the page is wider than the phone.
-    assert reporter.evaluate("document.documentElement.scrollWidth") <= 390
+    assert fits_the_phone(reporter)
     reporter.screenshot(path=str(SHOTS / "1-report-form.png"), full_page=True)
     reporter.get_by_role("button", name="Kirim laporan").click()
 
@@ -115,11 +71,7 @@ def walk_the_first_path(live_server, browser):
 
     # 2. The case worker of Kota Surabaya signs in and finds it in the triage queue.
     worker = phone(browser)
-    worker.goto(f"{live_server.url}/akun/masuk/")
-    worker.get_by_label("Nama pengguna").fill("worker_sby")
-    worker.get_by_label("Kata sandi").fill(PASSWORD)
-    worker.get_by_role("button", name="Masuk").click()
-    worker.wait_for_url(re.compile(r"/triase/"))
+    sign_in(worker, live_server.url, "worker_sby")
     worker.locator(f'[data-report="{code}"]').click()
     assert worker.locator("h1").inner_text() == f"Laporan {code}"
 
@@ -136,7 +88,7 @@ def walk_the_first_path(live_server, browser):
     worker.get_by_role("button", name="Buka kasus").click()
     worker.wait_for_url(re.compile(r"/kasus/\d+/"))
     assert "Dodi" in worker.locator("#case-child").inner_text()
-    assert worker.evaluate("document.documentElement.scrollWidth") <= 390
+    assert fits_the_phone(worker)
     worker.screenshot(path=str(SHOTS / "2-case-page.png"), full_page=True)
     case = Case.objects.get()
     assert case.organisation.name == "UPTD PPA Kota Surabaya"
