@@ -15,13 +15,14 @@ from sigap.identity.models import Child, FamilyMember
 from sigap.intake.models import Report
 from sigap.intake.services import can_triage
 from sigap.paging import CappedPaginator
+from sigap.people.access import scope_filter
 from sigap.people.roles import CASEWORK_ROLES, Permission
 from sigap.people.typing import AuthenticatedRequest
 from sigap.regions.models import Placed
 
 from . import clocks, sections, services, workflow
 from .forms import AttachForm, OpenCaseForm
-from .models import ApprovalStatus, Case, CaseStatus, Note, Task, TaskStatus
+from .models import ApprovalStatus, Case, CaseQuerySet, CaseStatus, Note, Task, TaskStatus
 
 
 def _report_to_handle(request: HttpRequest, pk: int) -> Report:
@@ -166,6 +167,12 @@ def case_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     reports = list(case.reports.order_by("received_at").prefetch_related("concern_rows"))
     user = request.user
     can_work = workflow.can_work_on(user, case)
+    # Organisations that see the case only through a hand-off (a share) get the case, not the
+    # owning side's working history or the reports behind it.
+    own_side = Case.objects.filter(pk=case.pk).filter(scope_filter(user, CaseQuerySet.SCOPE) or Q(pk__in=[])).exists()
+    readable_reports = set(
+        Report.objects.visible_to(user).filter(pk__in=[r.pk for r in reports]).values_list("pk", flat=True)
+    )
     approvals = list(case.approvals.select_related("requested_by", "decided_by"))
     for a in approvals:
         a.can_decide = a.status == ApprovalStatus.PENDING and workflow.can_approve(user, case, a.requested_by_id)  # type: ignore[attr-defined]
@@ -176,7 +183,8 @@ def case_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     context = {
         "case": case,
         "reports": reports,
-        "history": list(audit.history(case, case.child, *reports)),
+        "history": list(audit.history(case, case.child, *reports)) if own_side else None,
+        "readable_reports": readable_reports,
         "sections": sections.render_list(request, case),
         "can_work": can_work,
         "steps": workflow.steps(case),

@@ -108,17 +108,24 @@ def _detail(request: AuthenticatedRequest, handoff: HandOff, status: int = 200, 
     chose to share; nothing else of the case."""
     user = request.user
     case = handoff.case
+    case_visible = Case.objects.visible_to(user).filter(pk=case.pk).exists()
+    # The child's identity goes with a hand-off while it waits for an answer or while the person
+    # may see the case; once the receiving side's access has ended (rejected, revoked, closed,
+    # transferred away) the page keeps the record of the hand-off without the child.
+    shows_identity = handoff.is_in_progress or case_visible
     audit.record(user, Action.VIEW, handoff)
-    audit.record(user, Action.VIEW, case.child)
+    if shows_identity:
+        audit.record(user, Action.VIEW, case.child)
     task = services.response_task(handoff)
     context = {
         "handoff": handoff,
+        "shows_identity": shows_identity,
         "child": case.child,
         "risk_level": case.risk_level,
         "risk_label": case.get_risk_level_display(),
         "case_number": case.number,
         "shared_notes": list(handoff.shared_notes.filter(shareable=True, confidential=False).order_by("created_at")),
-        "case_visible": Case.objects.visible_to(user).filter(pk=case.pk).exists(),
+        "case_visible": case_visible,
         "due_at": task.due_at if task and task.status == TaskStatus.OPEN else None,
         "can_respond": handoff.is_in_progress and services.can_respond(user, handoff),
         "can_revoke": services.can_revoke(user, handoff),

@@ -99,3 +99,15 @@ def test_family_members_are_invisible_outside_the_case_scope(world):
     assert FamilyMember.objects.visible_to(world.analyst_all).count() == 0
     with pytest.raises(PermissionDenied):
         services.add_family_member(world.worker_malang, case.pk, name="X", relationship="other")
+
+
+def test_a_shared_organisation_sees_the_case_but_not_the_owners_history_or_report_links(world, as_user):
+    case = make_case(world)
+    share(case, world.dinsos_sby)
+    report = case.reports.get()
+    page = as_user("worker_dinsos").get(reverse("cases:detail", args=[case.pk])).content.decode()
+    assert report.tracking_code in page
+    assert reverse("intake:detail", args=[report.pk]) not in page
+    assert 'id="case-history"' not in page
+    own = as_user("worker_sby").get(reverse("cases:detail", args=[case.pk])).content.decode()
+    assert reverse("intake:detail", args=[report.pk]) in own and 'id="case-history"' in own

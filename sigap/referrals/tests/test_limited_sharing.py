@@ -156,3 +156,19 @@ def test_a_receiving_worker_limited_to_their_own_records_does_not_see_the_organi
     assert as_user("worker_dinsos").get(page_url(referral)).status_code == 404
     with pytest.raises(PermissionDenied):
         services.accept_handoff(world.worker_dinsos, referral.pk)
+
+
+@pytest.mark.parametrize("ending", ["reject", "revoke"])
+def test_once_the_receiving_side_has_no_access_its_hand_off_page_no_longer_shows_the_child(
+    world, as_user, referral, ending
+):
+    if ending == "reject":
+        services.reject_handoff(world.worker_dinsos, referral.pk, "Kapasitas rumah aman penuh.")
+    else:
+        services.revoke_handoff(world.worker_sby, referral.pk, "Anak dirujuk ke lembaga lain.")
+    page = as_user("worker_dinsos").get(page_url(referral)).content.decode()
+    assert CHILD_NAME not in page
+    assert SHARED not in page
+    assert 'id="handoff-child-hidden"' in page
+    # the sender still sees the whole record
+    assert CHILD_NAME in as_user("worker_sby").get(page_url(referral)).content.decode()
