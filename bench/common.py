@@ -1,4 +1,5 @@
-"""Shared set-up for the benchmarks: a prepared database with 1,000,000 reports and a server."""
+"""Shared set-up for the benchmarks: a prepared database with 1,000,000 reports, 1,000,000 cases and
+5,000,000 tasks, and a server."""
 
 from __future__ import annotations
 
@@ -20,6 +21,8 @@ PYTHON = sys.executable
 
 EXISTING_REPORTS = int(os.environ.get("BENCH_EXISTING_REPORTS", "1000000"))
 QUEUE_REPORTS = int(os.environ.get("BENCH_QUEUE_REPORTS", "50000"))
+CASES = int(os.environ.get("BENCH_CASES", "1000000"))
+TASKS = int(os.environ.get("BENCH_TASKS", "5000000"))
 BENCH_ORG = "UPTD PPA Bench Kota Surabaya"
 BENCH_WORKER = "bench.pekerja"
 BENCH_PASSWORD = "bench-sandi-panjang-2026"
@@ -67,7 +70,8 @@ def log(message: str) -> None:
 
 def prepare(db: str) -> Target:
     """A database with the regions, the demo world, EXISTING_REPORTS reports of which QUEUE_REPORTS
-    belong to one organisation, and a case worker of that organisation. Reused when already built."""
+    belong to one organisation, a case worker of that organisation, and CASES cases with TASKS tasks.
+    Reused when already built."""
     VAR.mkdir(parents=True, exist_ok=True)
     if db == "sqlite":
         target = Target("sqlite", f"sqlite:///{VAR / 'bench.sqlite3'}")
@@ -80,8 +84,16 @@ def prepare(db: str) -> Target:
         raise SystemExit(f"unknown database {db!r}")
     stamp = VAR / f"{db}.prepared.json"
     wanted = {"existing_reports": EXISTING_REPORTS, "queue_reports": QUEUE_REPORTS, "version": 1}
-    if stamp.exists() and json.loads(stamp.read_text()) == wanted:
-        return target
+    if not (stamp.exists() and json.loads(stamp.read_text()) == wanted):
+        (VAR / f"{db}.cases.json").unlink(missing_ok=True)
+        _prepare_reports(target, stamp, wanted)
+    _prepare_cases(target)
+    manage(target, "migrate", "--noinput", "-v0")  # a kept database gets the code's newest indexes
+    return target
+
+
+def _prepare_reports(target: Target, stamp: Path, wanted: dict[str, int]) -> None:
+    db = target.db
     log(f"preparing the {db} benchmark database ({EXISTING_REPORTS:,} reports); this takes a few minutes once")
     started = time.monotonic()
     if db == "sqlite":
@@ -107,7 +119,32 @@ def prepare(db: str) -> Target:
     )
     stamp.write_text(json.dumps(wanted))
     log(f"prepared {db} in {time.monotonic() - started:.0f} s")
-    return target
+
+
+def _prepare_cases(target: Target) -> None:
+    """CASES cases (each with its child) over the organisations, 1 in 50 the bench organisation's and
+    1 in 8 of those the bench worker's, TASKS tasks, and a share of 1 case in 50 with another
+    organisation (500 with the bench organisation); made by the database in bulk
+    (`manage.py bench_cases`), reused when already there."""
+    stamp = VAR / f"{target.db}.cases.json"
+    wanted = {"cases": CASES, "tasks": TASKS, "version": 2}
+    if stamp.exists() and json.loads(stamp.read_text()) == wanted:
+        return
+    log(f"adding {CASES:,} cases and {TASKS:,} tasks to the {target.db} benchmark database")
+    started = time.monotonic()
+    manage(target, "migrate", "--noinput", "-v0")
+    out = manage(
+        target,
+        "bench_cases",
+        f"--cases={CASES}",
+        f"--tasks={TASKS}",
+        f"--organisation={BENCH_ORG}",
+        f"--worker={BENCH_WORKER}",
+    )
+    for line in out.strip().splitlines():
+        log(line)
+    stamp.write_text(json.dumps(wanted))
+    log(f"cases and tasks ready on {target.db} in {time.monotonic() - started:.0f} s")
 
 
 PREPARE_SNIPPET = """

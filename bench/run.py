@@ -17,9 +17,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import common, intake, triage_queue
+from bench import case_lists, common, intake, triage_queue
 
-BENCHMARKS = {"intake": intake.run, "triage_queue": triage_queue.run}
+BENCHMARKS = {
+    "intake": intake.run,
+    "triage_queue": triage_queue.run,
+    "case_list": case_lists.run_case_list,
+    "task_list": case_lists.run_task_list,
+}
 
 
 def main(argv: list[str]) -> int:
