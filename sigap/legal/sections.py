@@ -41,7 +41,8 @@ def context(request: HttpRequest, case: Case) -> dict[str, Any] | None:
         "lpsk": lpsk,
         "prosecution": prosecution,
         "restitutions": restitutions,
-        "can_edit": services.can_manage_legal(user, case),
+        "can_edit": services.can_manage_legal(user, case, after_closure=True),
+        "can_edit_clock": services.can_manage_legal(user, case),
     }
     # The restricted field group: absent from the context (not even a count) without the permission.
     if user.can(Permission.READ_PERPETRATORS):

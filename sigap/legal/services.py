@@ -73,16 +73,20 @@ FREE_TEXT = frozenset({"notes"})
 # --- who may do what -------------------------------------------------------------------------
 
 
-def can_manage_legal(actor: Any, case: Case) -> bool:
-    return can_work_on(actor, case) and actor.can(Permission.MANAGE_LEGAL) and case.is_open
+def can_manage_legal(actor: Any, case: Case, *, after_closure: bool = False) -> bool:
+    """Whether ``actor`` may record the legal track; ``after_closure`` for the records that may
+    still arrive once the case is closed (police report, LPSK, court stages, restitution)."""
+    return can_work_on(actor, case) and actor.can(Permission.MANAGE_LEGAL) and (case.is_open or after_closure)
 
 
 def can_manage_perpetrators(actor: Any, case: Case) -> bool:
     return can_manage_legal(actor, case) and actor.can(Permission.READ_PERPETRATORS)
 
 
-def _case_for_legal(actor: User, case_id: int) -> Case:
-    case = access_case_for_work(case_id, actor)
+def _case_for_legal(actor: User, case_id: int, *, after_closure: bool = False) -> Case:
+    """The case, if ``actor`` may record its legal track. Court stages, LPSK decisions and
+    restitution often arrive after the case itself is closed, so those are accepted then too."""
+    case = access_case_for_work(case_id, actor, allow_closed=after_closure)
     if not actor.can(Permission.MANAGE_LEGAL):
         raise PermissionDenied(_("Anda tidak memiliki izin mencatat proses hukum."))
     return case
@@ -313,7 +317,7 @@ def save_police_report(
     actor: User, case_id: int, data: Mapping[str, Any], report_id: int | None = None
 ) -> PoliceReport:
     """Record a police report (LP) of the case, or update one (``report_id``)."""
-    case = _case_for_legal(actor, case_id)
+    case = _case_for_legal(actor, case_id, after_closure=True)
     data = dict(data)
     if "organisation" in data:
         data["organisation"] = _police_org(data["organisation"])
@@ -323,7 +327,7 @@ def save_police_report(
 @transaction.atomic
 def save_lpsk_request(actor: User, case_id: int, data: Mapping[str, Any], request_id: int | None = None) -> LpskRequest:
     """Record an application for protection to LPSK, or its decision (``request_id``)."""
-    case = _case_for_legal(actor, case_id)
+    case = _case_for_legal(actor, case_id, after_closure=True)
     data = dict(data)
     if "protection_types" in data:
         data["protection_types"] = list(data["protection_types"] or [])
@@ -335,7 +339,7 @@ def save_prosecution_event(
     actor: User, case_id: int, data: Mapping[str, Any], event_id: int | None = None
 ) -> ProsecutionEvent:
     """Record a step of the criminal process (investigation, prosecution, trial, verdict, appeal)."""
-    case = _case_for_legal(actor, case_id)
+    case = _case_for_legal(actor, case_id, after_closure=True)
     return _save(actor, case, ProsecutionEvent, PROSECUTION_FIELDS, data, event_id)[0]
 
 
@@ -344,7 +348,7 @@ def save_restitution(
     actor: User, case_id: int, data: Mapping[str, Any], restitution_id: int | None = None
 ) -> Restitution:
     """Record a restitution claim, the court's order and the payments."""
-    case = _case_for_legal(actor, case_id)
+    case = _case_for_legal(actor, case_id, after_closure=True)
     return _save(actor, case, Restitution, RESTITUTION_FIELDS, data, restitution_id)[0]
 
 

@@ -105,7 +105,7 @@ def visible_case(request: AuthenticatedRequest, case_pk: int) -> Case:
 def can_edit(user: User, case: Case, kind: RecordKind) -> bool:
     if kind.restricted:
         return services.can_manage_perpetrators(user, case)
-    return services.can_manage_legal(user, case)
+    return services.can_manage_legal(user, case, after_closure=True)
 
 
 def _show_errors(form: Any, exc: ValidationError | PermissionDenied) -> None:

@@ -250,8 +250,19 @@ def test_shared_and_outside_organisations_on_the_record_pages(as_user, world):
     assert PoliceReport.objects.count() == 1
 
 
-def test_a_closed_case_takes_no_new_legal_records(world):
+def test_the_court_track_outlives_a_closed_case_but_the_police_clock_does_not_start_on_one(world):
     case = make_case(world)
     type(case).objects.filter(pk=case.pk).update(status="closed")
+    # A verdict or a restitution payment often comes after the case itself has closed.
+    services.save_police_report(world.worker_sby, case.pk, police_report_data())
+    assert PoliceReport.objects.filter(case=case).count() == 1
     with pytest.raises(ValidationError, match="ditutup"):
-        services.save_police_report(world.worker_sby, case.pk, police_report_data())
+        services.start_police_clock(world.worker_sby, case.pk)
+
+
+def test_a_closed_cases_page_still_offers_the_court_records_but_not_the_police_clock(world, as_user):
+    case = make_case(world)
+    type(case).objects.filter(pk=case.pk).update(status="closed")
+    page = as_user("worker_sby").get(reverse("cases:detail", args=[case.pk])).content.decode()
+    assert "Catat tahap proses peradilan" in page and "Catat restitusi" in page
+    assert "Lihat penerusan ke kepolisian" in page
