@@ -147,7 +147,8 @@ def propose_closure(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         _("Usul penutupan diajukan kepada supervisor."),
         form_id="closure-form",
         intro=_(
-            "Penutupan kasus memerlukan persetujuan supervisor. Tugas yang masih terbuka dibatalkan saat disetujui."
+            "Penutupan kasus memerlukan persetujuan supervisor. Saat disetujui, tugas yang masih terbuka "
+            "dibatalkan, kecuali pemantauan hasil awal, 6 dan 12 bulan."
         ),
     )
 

@@ -36,6 +36,8 @@ from .models import (
     FollowUp,
     FollowUpKind,
     FollowUpStatus,
+    Task,
+    TaskStatus,
 )
 from .services import access_case
 
@@ -335,7 +337,12 @@ def _close(actor: User, case: Case, approval: Approval) -> None:
     case.closed_at = timezone.now()
     case.save(update_fields=["closure_reason", "closure_note", "closed_at"])
     _set_status(actor, case, S.CLOSED, {"closure_reason": case.closure_reason})
-    tasks.cancel(case)
+    # Every clock stops except the outcome follow-ups at 6 and 12 months: whether a child is
+    # exploited again after the case closes is what programme evaluation most needs to know.
+    outcome = ("followup", list(case.follow_ups.exclude(kind=FollowUpKind.REVIEW).values_list("pk", flat=True)))
+    Task.objects.filter(case=case, status=TaskStatus.OPEN).exclude(
+        kind="outcome_follow_up", subject_type=outcome[0], subject_id__in=outcome[1]
+    ).update(status=TaskStatus.CANCELLED, done_at=timezone.now())
     case.follow_ups.filter(status=FollowUpStatus.SCHEDULED, kind=FollowUpKind.REVIEW).update(
         status=FollowUpStatus.MISSED
     )
@@ -377,11 +384,12 @@ OUTCOME_FIELDS = (
 @transaction.atomic
 def record_follow_up(actor: User, follow_up_id: int, *, done_on: date | None = None, **measures: Any) -> FollowUp:
     """Record a follow-up's outcome measures. A review schedules the next one while the case stays
-    in services or follow-up."""
+    in services or follow-up; the entry, 6- and 12-month follow-ups may be recorded after closure."""
     follow_up = FollowUp.objects.select_for_update().filter(pk=follow_up_id).first()
     if follow_up is None:
         raise PermissionDenied(_("Jadwal pemantauan tidak ditemukan."))
-    case = access_case_for_work(follow_up.case_id, actor)
+    # Outcome follow-ups (entry, 6 and 12 months) are recorded even after the case has closed.
+    case = access_case_for_work(follow_up.case_id, actor, allow_closed=follow_up.kind != FollowUpKind.REVIEW)
     if follow_up.status == FollowUpStatus.DONE:
         raise ValidationError(_("Pemantauan ini sudah dicatat."))
     unknown = set(measures) - set(OUTCOME_FIELDS)

@@ -66,7 +66,7 @@ def test_the_case_walks_from_registered_to_closed_with_three_approvals(world, no
     assert case.status == CaseStatus.CLOSED
     assert case.closure_reason == "goals_met"
     assert case.htcds_status == "Closed"
-    assert not Task.objects.filter(case=case, status="open").exists()
+    assert set(Task.objects.filter(case=case, status="open").values_list("kind", flat=True)) == {"outcome_follow_up"}
     transitions = AuditEvent.objects.filter(object_type="case", object_id=str(case.pk), action="transition")
     assert [e.changes["status"][1] for e in transitions.order_by("at", "id")] == [
         "assessment",
@@ -287,3 +287,23 @@ def test_another_organisations_case_is_not_found_for_workflow_pages(world, as_us
     client = as_user("worker_sby")
     assert client.get(reverse("cases:propose_closure", args=[case.pk])).status_code == 404
     assert client.post(reverse("cases:move", args=[case.pk]), {"stage": "assessment"}).status_code == 404
+
+
+def test_the_six_and_twelve_month_follow_ups_outlive_closure(world, as_user, no_gates):
+    case = advance_to_implementation(world, make_case(world))
+    closure = workflow.request_approval(world.worker_sby, case.pk, "closure", payload={"reason": "goals_met"})
+    workflow.decide_approval(world.supervisor_sby, closure.pk, approve=True)
+    open_kinds = set(Task.objects.filter(case=case, status="open").values_list("kind", flat=True))
+    assert open_kinds == {"outcome_follow_up"}
+    assert Task.objects.filter(case=case, status="open").count() == 3  # entry, 6 and 12 months
+    six = FollowUp.objects.get(case=case, kind="month_6")
+    page = as_user("worker_sby").get(reverse("cases:detail", args=[case.pk])).content.decode()
+    assert 'id="record-follow-up-month_6"' in page
+    assert 'id="record-follow-up-review"' not in page
+    workflow.record_follow_up(world.worker_sby, six.pk, re_exploited="no", in_school="yes")
+    six.refresh_from_db()
+    assert six.status == "done"
+    review = FollowUp.objects.get(case=case, kind="review")
+    assert review.status == "missed"
+    with pytest.raises(ValidationError):
+        workflow.record_follow_up(world.worker_sby, review.pk, re_exploited="no")
