@@ -55,7 +55,7 @@ lint: install-test
 	$(BIN)/ruff format --check .
 
 typecheck: install-test
-	$(BIN)/mypy sigap
+	$(BIN)/mypy sigap bench
 
 # Re-extract translatable strings and compile them (needs GNU gettext).
 messages: install

@@ -95,15 +95,15 @@ def run(target: Target) -> None:
     workers = int(os.environ.get("BENCH_WORKERS", "4"))
     threads = int(os.environ.get("BENCH_THREADS", "1"))
     with server(target, workers=workers, threads=threads) as url:
-        threads = [
+        clients = [
             threading.Thread(target=_client_loop, args=(url, per_client, c * per_client, latencies, acked, errors))
             for c in range(CLIENTS)
         ]
         started = time.perf_counter()
         cpu_started = time.process_time()
-        for t in threads:
+        for t in clients:
             t.start()
-        for t in threads:
+        for t in clients:
             t.join()
         elapsed = time.perf_counter() - started
         client_cpu = time.process_time() - cpu_started
