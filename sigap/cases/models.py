@@ -355,12 +355,17 @@ class Task(models.Model):
 
 class NoteQuerySet(models.QuerySet["Note"]):
     def visible_to(self, user: Any) -> NoteQuerySet:
-        """Notes of the cases the user may see; confidential notes only for the owning organisation."""
+        """Notes of the cases the user may see; a confidential note only for the case's owning
+        organisation and the organisation that wrote it."""
         visible = self.filter(case__in=Case.objects.visible_to(user))
         if user is not None and getattr(user, "scope", None) == Scope.ALL:
             return visible
         org = getattr(user, "organisation_id", None)
-        return visible.filter(models.Q(confidential=False) | models.Q(case__organisation_id=org))
+        if org is None:
+            return visible.filter(confidential=False)
+        return visible.filter(
+            models.Q(confidential=False) | models.Q(case__organisation_id=org) | models.Q(organisation_id=org)
+        )
 
 
 class Note(models.Model):

@@ -111,3 +111,13 @@ def test_a_shared_organisation_sees_the_case_but_not_the_owners_history_or_repor
     assert 'id="case-history"' not in page
     own = as_user("worker_sby").get(reverse("cases:detail", args=[case.pk])).content.decode()
     assert reverse("intake:detail", args=[report.pk]) in own and 'id="case-history"' in own
+
+
+def test_a_confidential_note_of_a_partner_is_seen_by_the_partner_and_the_owner_only(world):
+    case = make_case(world)
+    share(case, world.dinsos_sby)
+    services.add_note(world.worker_dinsos, case.pk, "Catatan rahasia Dinas Sosial.", confidential=True)
+    assert Note.objects.visible_to(world.worker_dinsos).count() == 1
+    assert Note.objects.visible_to(world.worker_sby).count() == 1
+    share(case, world.uptd_malang)
+    assert Note.objects.visible_to(world.worker_malang).count() == 0
