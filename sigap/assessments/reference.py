@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
-from django.utils.translation import get_language
+
+from sigap.text import bilingual
 
 DATA = Path(__file__).parent / "data"
 INSTRUMENTS_PATH = DATA / "mental_health_instruments.json"
@@ -23,10 +24,6 @@ ILO_PATH = DATA / "ilo_forced_labour_indicators.json"
 VALIDATION_STATUSES = ("validated", "translated", "not_validated", "unknown")
 # Keys that would mean an instrument's items were copied into the file: refused, they are licensed.
 FORBIDDEN_KEYS = frozenset({"items", "questions", "butir", "pertanyaan"})
-
-
-def _english() -> bool:
-    return (get_language() or "id").startswith("en")
 
 
 @dataclass(frozen=True)
@@ -47,19 +44,19 @@ class Instrument:
 
     @property
     def name(self) -> str:
-        return self.name_en if _english() else self.name_id
+        return bilingual(self.name_id, self.name_en)
 
     @property
     def licence(self) -> str:
-        return self.licence_en if _english() else self.licence_id
+        return bilingual(self.licence_id, self.licence_en)
 
     @property
     def validation(self) -> str:
-        return self.validation_en if _english() else self.validation_id
+        return bilingual(self.validation_id, self.validation_en)
 
     @property
     def note(self) -> str:
-        return self.note_en if _english() else self.note_id
+        return bilingual(self.note_id, self.note_en)
 
 
 @dataclass(frozen=True)
@@ -70,7 +67,7 @@ class Indicator:
 
     @property
     def name(self) -> str:
-        return self.name_en if _english() else self.name_id
+        return bilingual(self.name_id, self.name_en)
 
 
 def _read(path: Path, key: str) -> list[dict[str, Any]]:

@@ -8,7 +8,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -20,6 +19,7 @@ from sigap.audit.models import Action
 from sigap.cases.models import Case, CaseStatus
 from sigap.cases.workflow import can_work_on
 from sigap.people.typing import AuthenticatedRequest
+from sigap.text import refusal
 
 from . import services
 from .forms import AssessmentForm, BIAForm, BIDForm, IdentificationForm, SubmitForm
@@ -48,10 +48,6 @@ def _assessment(request: HttpRequest, pk: int) -> Assessment:
     return found
 
 
-def _errors(form: Form, exc: ValidationError | PermissionDenied) -> None:
-    form.add_error(None, " ".join(getattr(exc, "messages", None) or [str(exc) or _("Anda tidak berwenang.")]))
-
-
 def _can_submit(assessment: Assessment, case: Case) -> bool:
     return assessment.status == AssessmentStatus.DRAFT and case.status == CaseStatus.ASSESSMENT
 
@@ -71,7 +67,7 @@ def assessment_create(request: AuthenticatedRequest, case_pk: int) -> HttpRespon
                     request.user, case.pk, kind=form.cleaned_data["kind"], **form.service_fields()
                 )
             except (ValidationError, PermissionDenied) as exc:
-                _errors(form, exc)
+                form.add_error(None, refusal(exc))
             else:
                 messages.success(request, _("Draf asesmen disimpan."))
                 return redirect("assessments:detail", pk=assessment.pk)
@@ -108,7 +104,7 @@ def assessment_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             try:
                 services.update_assessment(request.user, assessment.pk, **form.service_fields())
             except (ValidationError, PermissionDenied) as exc:
-                _errors(form, exc)
+                form.add_error(None, refusal(exc))
             else:
                 messages.success(request, _("Draf asesmen disimpan."))
                 return redirect("assessments:detail", pk=assessment.pk)
@@ -130,7 +126,7 @@ def assessment_submit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             try:
                 services.submit_assessment(request.user, assessment.pk, form.cleaned_data["comment"])
             except (ValidationError, PermissionDenied) as exc:
-                _errors(form, exc)
+                form.add_error(None, refusal(exc))
             else:
                 messages.success(request, _("Asesmen diajukan untuk persetujuan supervisor."))
                 return redirect("cases:detail", pk=case.pk)
@@ -155,7 +151,7 @@ def bia(request: AuthenticatedRequest, case_pk: int) -> HttpResponse:
             try:
                 services.record_bia(request.user, case.pk, **form.cleaned_data)
             except (ValidationError, PermissionDenied) as exc:
-                _errors(form, exc)
+                form.add_error(None, refusal(exc))
             else:
                 messages.success(request, _("Asesmen kepentingan terbaik (BIA) dicatat."))
                 return redirect("assessments:bia", case_pk=case.pk)
@@ -191,7 +187,7 @@ def bid(request: AuthenticatedRequest, case_pk: int) -> HttpResponse:
                     decided_on=d["decided_on"],
                 )
             except (ValidationError, PermissionDenied) as exc:
-                _errors(form, exc)
+                form.add_error(None, refusal(exc))
             else:
                 messages.success(request, _("Penentuan kepentingan terbaik (BID) dicatat."))
                 return redirect("assessments:bid", case_pk=case.pk)
@@ -231,7 +227,7 @@ def identification(request: AuthenticatedRequest, case_pk: int) -> HttpResponse:
             try:
                 services.record_identification(request.user, case.pk, **d)
             except (ValidationError, PermissionDenied) as exc:
-                _errors(form, exc)
+                form.add_error(None, refusal(exc))
             else:
                 messages.success(request, _("Keputusan identifikasi dicatat."))
                 return redirect("assessments:identification", case_pk=case.pk)

@@ -10,7 +10,8 @@ from functools import cache
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
-from django.utils.translation import get_language
+
+from sigap.text import bilingual
 
 PATH = Path(__file__).parent / "data" / "clocks.json"
 RISKS = ("high", "medium", "low")
@@ -29,7 +30,7 @@ class Clock:
 
     @property
     def title(self) -> str:
-        return self.title_en if (get_language() or "id").startswith("en") else self.title_id
+        return bilingual(self.title_id, self.title_en)
 
     def duration(self, risk_level: str | None = None) -> timedelta:
         if self.from_intake_first_contact:

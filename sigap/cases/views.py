@@ -19,6 +19,7 @@ from sigap.people.access import scope_filter
 from sigap.people.roles import CASEWORK_ROLES, Permission
 from sigap.people.typing import AuthenticatedRequest
 from sigap.regions.models import Placed
+from sigap.text import refusal
 
 from . import clocks, sections, services, workflow
 from .forms import AttachForm, OpenCaseForm
@@ -95,7 +96,7 @@ def open_case(request: AuthenticatedRequest, report_pk: int) -> HttpResponse:
                     reported_child_id=d.get("reported_child"),
                 )
             except ValidationError as exc:
-                form.add_error(None, " ".join(exc.messages))
+                form.add_error(None, refusal(exc))
             else:
                 messages.success(request, _("Kasus %(number)s dibuka.") % {"number": case.number})
                 return redirect("cases:detail", pk=case.pk)
@@ -122,7 +123,7 @@ def attach(request: AuthenticatedRequest, report_pk: int) -> HttpResponse:
                     request.user, report.pk, form.cleaned_data["case"], form.cleaned_data["note"]
                 )
             except (ValidationError, PermissionDenied) as exc:
-                form.add_error(None, " ".join(getattr(exc, "messages", [str(exc)])))
+                form.add_error(None, refusal(exc))
             else:
                 messages.success(request, _("Laporan dilampirkan ke kasus %(number)s.") % {"number": case.number})
                 return redirect("cases:detail", pk=case.pk)

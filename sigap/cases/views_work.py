@@ -21,6 +21,7 @@ from sigap.audit import services as audit
 from sigap.audit.models import Action
 from sigap.identity.models import FamilyMember
 from sigap.people.typing import AuthenticatedRequest
+from sigap.text import refusal
 
 from . import services, workflow
 from .forms import ClosureForm, DecisionForm, FamilyMemberForm, FollowUpForm, NoteForm, ReopenForm, RiskForm
@@ -32,10 +33,6 @@ def _case(request: AuthenticatedRequest, pk: int) -> Case:
     if case is None:
         raise Http404
     return case
-
-
-def _messages(exc: Exception) -> str:
-    return " ".join(getattr(exc, "messages", None) or [str(exc)])
 
 
 def _form_page(
@@ -60,7 +57,7 @@ def _form_page(
             try:
                 action(form.cleaned_data)
             except (ValidationError, PermissionDenied) as exc:
-                form.add_error(None, _messages(exc))
+                form.add_error(None, refusal(exc))
             else:
                 messages.success(request, done)
                 return redirect("cases:detail", pk=case.pk)
@@ -77,7 +74,7 @@ def move(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     try:
         workflow.move_to(request.user, case.pk, stage, request.POST.get("reason", ""))
     except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, _messages(exc))
+        messages.error(request, refusal(exc))
     else:
         label = CaseStatus(stage).label
         messages.success(request, _("Kasus masuk tahap %(stage)s.") % {"stage": str(label).lower()})
@@ -91,7 +88,7 @@ def first_contact(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     try:
         workflow.record_first_contact(request.user, case.pk)
     except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, _messages(exc))
+        messages.error(request, refusal(exc))
     else:
         messages.success(request, _("Kontak pertama dengan anak dicatat."))
     return redirect("cases:detail", pk=case.pk)
@@ -115,7 +112,7 @@ def decide(request: AuthenticatedRequest, approval_pk: int) -> HttpResponse:
                     request.user, approval.pk, approve=approve, comment=form.cleaned_data["comment"]
                 )
             except (ValidationError, PermissionDenied) as exc:
-                form.add_error(None, _messages(exc))
+                form.add_error(None, refusal(exc))
             else:
                 messages.success(request, _("Persetujuan diberikan.") if approve else _("Permintaan ditolak."))
                 return redirect("cases:detail", pk=case.pk)

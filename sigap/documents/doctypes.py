@@ -10,7 +10,8 @@ from functools import cache
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
-from django.utils.translation import get_language
+
+from sigap.text import bilingual
 
 PATH = Path(__file__).parent / "data" / "document_types.json"
 CODE = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -37,7 +38,7 @@ class DocumentType:
 
     @property
     def name(self) -> str:
-        return self.name_en if (get_language() or "id").startswith("en") else self.name_id
+        return bilingual(self.name_id, self.name_en)
 
 
 @cache

@@ -18,6 +18,7 @@ from sigap.audit import services as audit
 from sigap.audit.models import Action
 from sigap.cases.models import Case
 from sigap.people.typing import AuthenticatedRequest
+from sigap.text import refusal
 
 from . import services
 from .forms import DeleteForm, UploadForm
@@ -52,16 +53,12 @@ def upload(request: AuthenticatedRequest, case_pk: int) -> HttpResponse:
                     confidential=bool(d.get("confidential")),
                 )
             except (ValidationError, PermissionDenied) as exc:
-                form.add_error("file" if isinstance(exc, ValidationError) else None, " ".join(_messages(exc)))
+                form.add_error("file" if isinstance(exc, ValidationError) else None, refusal(exc))
             else:
                 messages.success(request, _("Dokumen diunggah."))
                 return redirect(_section_url(case.pk))
         status = 400
     return render(request, "documents/upload.html", {"case": case, "form": form}, status=status)
-
-
-def _messages(exc: ValidationError | PermissionDenied) -> list[str]:
-    return list(getattr(exc, "messages", None) or [str(exc) or _("Anda tidak berwenang melakukan ini.")])
 
 
 @login_required
@@ -100,7 +97,7 @@ def delete(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             try:
                 services.delete_document(request.user, document.pk, form.cleaned_data["reason"])
             except (ValidationError, PermissionDenied) as exc:
-                form.add_error(None, " ".join(_messages(exc)))
+                form.add_error(None, refusal(exc))
             else:
                 messages.success(request, _("Dokumen dihapus."))
                 return redirect(_section_url(document.case_id))

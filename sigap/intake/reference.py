@@ -9,7 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
-from django.utils.translation import get_language
+
+from sigap.text import bilingual
 
 DATA = Path(__file__).parent / "data"
 
@@ -30,7 +31,7 @@ class ConcernType:
 
     @property
     def name(self) -> str:
-        return self.name_en if (get_language() or "id").startswith("en") else self.name_id
+        return bilingual(self.name_id, self.name_en)
 
 
 @cache

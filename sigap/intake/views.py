@@ -15,14 +15,11 @@ from sigap.audit.models import Action
 from sigap.paging import CappedPaginator
 from sigap.people.roles import OPERATOR_ROLES, TRIAGE_ROLES, Role, Scope
 from sigap.people.typing import AuthenticatedRequest
+from sigap.text import refusal
 
 from . import ratelimit, services
 from .forms import CloseForm, ReportForm, TrackForm, TriageForm
 from .models import Report, RiskLevel
-
-
-def _errors(exc: ValidationError) -> str:
-    return " ".join(exc.messages)
 
 
 def report_create(request: HttpRequest) -> HttpResponse:
@@ -47,7 +44,7 @@ def report_create(request: HttpRequest) -> HttpResponse:
                         form.to_input(), key, actor=user if user.is_authenticated else None
                     )
                 except ValidationError as exc:
-                    form.add_error(None, _errors(exc))
+                    form.add_error(None, refusal(exc))
                     status = 400
                 else:
                     return redirect("intake:submitted", code=report.tracking_code)
@@ -184,7 +181,7 @@ def report_triage(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 request.user, report.pk, form.cleaned_data["risk_level"], form.cleaned_data["risk_reason"]
             )
         except ValidationError as exc:
-            form.add_error(None, _errors(exc))
+            form.add_error(None, refusal(exc))
         else:
             messages.success(request, _("Penilaian risiko disimpan."))
             return redirect("intake:detail", pk=report.pk)
@@ -200,7 +197,7 @@ def report_close(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         try:
             services.close_report(request.user, report.pk, form.cleaned_data["reason"], form.cleaned_data["note"])
         except ValidationError as exc:
-            form.add_error(None, _errors(exc))
+            form.add_error(None, refusal(exc))
         else:
             messages.success(request, _("Laporan ditutup."))
             return redirect("intake:detail", pk=report.pk)

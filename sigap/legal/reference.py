@@ -12,17 +12,14 @@ from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
-from django.utils.translation import get_language
+
+from sigap.text import bilingual
 
 DATA = Path(__file__).parent / "data"
 STAGES_PATH = DATA / "prosecution_stages.json"
 COUNTRIES_PATH = DATA / "countries.json"
 CODE = re.compile(r"^[a-z][a-z0-9_]*$")
 COUNTRY_CODE = re.compile(r"^[A-Z]{2}$")
-
-
-def _english() -> bool:
-    return (get_language() or "id").startswith("en")
 
 
 @dataclass(frozen=True)
@@ -34,7 +31,7 @@ class Stage:
 
     @property
     def name(self) -> str:
-        return self.name_en if _english() else self.name_id
+        return bilingual(self.name_id, self.name_en)
 
 
 @dataclass(frozen=True)
@@ -45,7 +42,7 @@ class Country:
 
     @property
     def name(self) -> str:
-        return self.name_en if _english() else self.name_id
+        return bilingual(self.name_id, self.name_en)
 
 
 def _read(path: Path, key: str) -> list[Any]:

@@ -8,7 +8,8 @@ from functools import cache
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
-from django.utils.translation import get_language
+
+from sigap.text import bilingual
 
 DATA_FILE = Path(__file__).parent / "data" / "organisation_types.json"
 
@@ -22,7 +23,7 @@ class OrganisationType:
 
     @property
     def name(self) -> str:
-        return self.name_en if (get_language() or "id").startswith("en") else self.name_id
+        return bilingual(self.name_id, self.name_en)
 
 
 @cache

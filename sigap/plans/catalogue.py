@@ -8,8 +8,9 @@ from functools import cache
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from sigap.text import bilingual
 
 PATH = Path(__file__).parent / "data" / "services.json"
 GROUPS = ("ppt", "uptd", "programme")
@@ -47,7 +48,7 @@ class ServiceType:
 
     @property
     def name(self) -> str:
-        return self.name_en if (get_language() or "id").startswith("en") else self.name_id
+        return bilingual(self.name_id, self.name_en)
 
 
 @cache

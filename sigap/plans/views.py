@@ -25,6 +25,7 @@ from sigap.cases import clocks, workflow
 from sigap.cases.models import Approval, ApprovalKind, ApprovalStatus, Case, CaseStatus, Task, TaskStatus
 from sigap.people import orgtypes
 from sigap.people.typing import AuthenticatedRequest
+from sigap.text import refusal
 
 from . import catalogue, services
 from .forms import CompleteForm, GoalForm, GoalUpdateForm, PlanForm, ReasonForm, ServiceForm, StartForm, SubmitForm
@@ -61,10 +62,6 @@ def _service(request: HttpRequest, pk: int) -> CaseService:
     if service is None:
         raise Http404
     return service
-
-
-def _messages(exc: ValidationError | PermissionDenied) -> str:
-    return " ".join(getattr(exc, "messages", None) or [str(exc)])
 
 
 def _is_htmx(request: HttpRequest) -> bool:
@@ -206,7 +203,7 @@ def plan_create(request: AuthenticatedRequest, case_pk: int) -> HttpResponse:
                     request.user, case.pk, d["objectives"], d["action_plan"], d.get("planned_end")
                 )
             except (ValidationError, PermissionDenied) as exc:
-                form.add_error(None, _messages(exc))
+                form.add_error(None, refusal(exc))
             else:
                 messages.success(
                     request,
@@ -274,7 +271,7 @@ def plan_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             try:
                 services.update_plan(request.user, plan.pk, d["objectives"], d["action_plan"], d.get("planned_end"))
             except (ValidationError, PermissionDenied) as exc:
-                form.add_error(None, _messages(exc))
+                form.add_error(None, refusal(exc))
             else:
                 messages.success(request, _("Rencana kasus disimpan."))
                 return redirect("plans:detail", pk=plan.pk)
@@ -306,7 +303,7 @@ def goal_add(request: AuthenticatedRequest, plan_pk: int) -> HttpResponse:
         try:
             services.add_goal(request.user, plan.pk, form.cleaned_data["description"])
         except (ValidationError, PermissionDenied) as exc:
-            form.add_error("description", _messages(exc))
+            form.add_error("description", refusal(exc))
         else:
             if not _is_htmx(request):
                 messages.success(request, _("Tujuan ditambahkan."))
@@ -328,7 +325,7 @@ def goal_update(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         try:
             services.update_goal(request.user, goal.pk, description=d["description"] or None, status=d["status"])
         except (ValidationError, PermissionDenied) as exc:
-            form.add_error(None, _messages(exc))
+            form.add_error(None, refusal(exc))
         else:
             if not _is_htmx(request):
                 messages.success(request, _("Tujuan disimpan."))
@@ -347,7 +344,7 @@ def plan_submit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             try:
                 services.submit_plan(request.user, plan.pk, form.cleaned_data["comment"])
             except (ValidationError, PermissionDenied) as exc:
-                form.add_error(None, _messages(exc))
+                form.add_error(None, refusal(exc))
             else:
                 messages.success(request, _("Rencana kasus diajukan untuk persetujuan supervisor."))
                 return redirect(_case_url(plan.case_id))
@@ -387,7 +384,7 @@ def service_add(request: AuthenticatedRequest, case_pk: int) -> HttpResponse:
                     notes=d["notes"],
                 )
             except (ValidationError, PermissionDenied) as exc:
-                form.add_error(None, _messages(exc))
+                form.add_error(None, refusal(exc))
             else:
                 messages.success(request, _("Layanan %(service)s ditambahkan.") % {"service": service.type_info.name})
                 return redirect(back)
@@ -427,7 +424,7 @@ def _action_view(action: ServiceAction) -> Callable[..., HttpResponse]:
                 try:
                     action.perform(request.user, service, form.cleaned_data)
                 except (ValidationError, PermissionDenied) as exc:
-                    form.add_error(None, _messages(exc))
+                    form.add_error(None, refusal(exc))
                 else:
                     messages.success(request, str(action.done) % {"service": service.type_info.name})
                     return redirect(back)

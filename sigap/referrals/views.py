@@ -22,16 +22,11 @@ from sigap.identity.models import FamilyMember
 from sigap.people.models import Organisation
 from sigap.people.roles import CASEWORK_ROLES
 from sigap.people.typing import AuthenticatedRequest
+from sigap.text import refusal
 
 from . import services
 from .forms import OVERRIDE, ConsentForm, HandOffForm, ReasonForm, casework_users
 from .models import PURPOSE_OF, Consent, HandOff, HandOffKind, HandOffStatus
-
-
-def _messages(exc: ValidationError | PermissionDenied) -> str:
-    if isinstance(exc, ValidationError):
-        return " ".join(exc.messages)
-    return str(exc) or _("Anda tidak berwenang melakukan tindakan ini.")
 
 
 def _visible_case(request: AuthenticatedRequest, pk: int) -> Case:
@@ -150,7 +145,7 @@ def accept(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     try:
         services.accept_handoff(request.user, handoff.pk)
     except (ValidationError, PermissionDenied) as exc:
-        return _detail(request, handoff, 400, action_error=_messages(exc))
+        return _detail(request, handoff, 400, action_error=refusal(exc))
     messages.success(request, _("Rujukan diterima."))
     return redirect("referrals:detail", pk=handoff.pk)
 
@@ -164,7 +159,7 @@ def reject(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         try:
             services.reject_handoff(request.user, handoff.pk, form.cleaned_data["reason"])
         except (ValidationError, PermissionDenied) as exc:
-            form.add_error(None, _messages(exc))
+            form.add_error(None, refusal(exc))
         else:
             messages.success(request, _("Rujukan ditolak."))
             return redirect("referrals:detail", pk=handoff.pk)
@@ -180,7 +175,7 @@ def revoke(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         try:
             services.revoke_handoff(request.user, handoff.pk, form.cleaned_data["reason"])
         except (ValidationError, PermissionDenied) as exc:
-            form.add_error(None, _messages(exc))
+            form.add_error(None, refusal(exc))
         else:
             messages.success(request, _("Rujukan dibatalkan."))
             return redirect("referrals:detail", pk=handoff.pk)
@@ -194,7 +189,7 @@ def complete(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     try:
         services.complete_handoff(request.user, handoff.pk)
     except (ValidationError, PermissionDenied) as exc:
-        return _detail(request, handoff, 400, action_error=_messages(exc))
+        return _detail(request, handoff, 400, action_error=refusal(exc))
     messages.success(request, _("Rujukan ditandai selesai."))
     return redirect("referrals:detail", pk=handoff.pk)
 
@@ -251,7 +246,7 @@ def create(request: AuthenticatedRequest, case_pk: int) -> HttpResponse:
                     shared_note_ids=[n.pk for n in d.get("shared_notes") or []],
                 )
             except (ValidationError, PermissionDenied) as exc:
-                form.add_error(None, _messages(exc))
+                form.add_error(None, refusal(exc))
             else:
                 messages.success(
                     request,
@@ -351,7 +346,7 @@ def consents(request: AuthenticatedRequest, case_pk: int) -> HttpResponse:
                         given_at=d.get("given_at"),
                     )
         except (ValidationError, PermissionDenied) as exc:
-            form.add_error(None, _messages(exc))
+            form.add_error(None, refusal(exc))
         else:
             messages.success(request, _("Persetujuan / dasar hukum dicatat."))
             return redirect("referrals:consents", case_pk=case.pk)
@@ -370,7 +365,7 @@ def withdraw_consent(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         try:
             services.withdraw_consent(request.user, consent.pk, form.cleaned_data["reason"])
         except (ValidationError, PermissionDenied) as exc:
-            form.add_error(None, _messages(exc))
+            form.add_error(None, refusal(exc))
         else:
             messages.success(request, _("Persetujuan ditarik."))
             return redirect("referrals:consents", case_pk=case.pk)
