@@ -362,6 +362,22 @@ def _changed(service: CaseService, actor: User, previous: str) -> None:
     service_status_changed.send(sender=CaseService, service=service, actor=actor, previous=previous)
 
 
+def end_service(actor: User, service: CaseService, status: str, reason: str) -> str:
+    """Record that a service ends unprovided (cancelled or declined) with its reason: the status,
+    the audit entry, its statutory clock stopped and the status signal sent. Callers check who may
+    do it first; the referrals app also calls this when a referral is rejected or revoked. Returns
+    the previous status."""
+    previous = service.status
+    service.status = status
+    service.status_reason = reason
+    service.save(update_fields=["status", "status_reason"])
+    audit.record(actor, Action.UPDATE, service, {"status": [previous, status], "reason": reason})
+    if service.type_info.clock:
+        tasks.cancel(service.case, service.type_info.clock, subject=("service", service.pk))
+    _changed(service, actor, previous)
+    return previous
+
+
 def _case_url(case_id: int) -> str:
     return reverse("cases:detail", args=[case_id])
 
@@ -518,13 +534,7 @@ def cancel_service(actor: User, service_id: int, reason: str) -> CaseService:
     reason = reason.strip()
     if not reason:
         raise ValidationError(_("Tuliskan alasan pembatalan layanan."))
-    previous = service.status
-    service.status = ServiceStatus.CANCELLED
-    service.status_reason = reason
-    service.save(update_fields=["status", "status_reason"])
-    audit.record(actor, Action.UPDATE, service, {"status": [previous, service.status], "reason": reason})
-    if service.type_info.clock:
-        tasks.cancel(service.case, service.type_info.clock, subject=("service", service.pk))
+    end_service(actor, service, ServiceStatus.CANCELLED, reason)
     if service.provider_id != service.case.organisation_id:
         notify(
             _provider_people(service.provider_id),
@@ -534,7 +544,6 @@ def cancel_service(actor: User, service_id: int, reason: str) -> CaseService:
             "",
             _case_url(service.case_id),
         )
-    _changed(service, actor, previous)
     return service
 
 
@@ -549,14 +558,8 @@ def decline_service(actor: User, service_id: int, reason: str) -> CaseService:
     reason = reason.strip()
     if not reason:
         raise ValidationError(_("Tuliskan alasan penolakan layanan."))
-    previous = service.status
-    service.status = ServiceStatus.DECLINED
-    service.status_reason = reason
-    service.save(update_fields=["status", "status_reason"])
-    audit.record(actor, Action.UPDATE, service, {"status": [previous, service.status], "reason": reason})
+    end_service(actor, service, ServiceStatus.DECLINED, reason)
     case = service.case
-    if service.type_info.clock:
-        tasks.cancel(case, service.type_info.clock, subject=("service", service.pk))
     notify(
         [case.worker] if case.worker_id else tasks.supervisors(case.organisation_id),
         "service_declined",
@@ -565,7 +568,6 @@ def decline_service(actor: User, service_id: int, reason: str) -> CaseService:
         _("Buka kasus untuk melihat alasannya dan mencari penyedia lain."),
         _case_url(case.pk),
     )
-    _changed(service, actor, previous)
     return service
 
 

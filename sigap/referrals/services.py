@@ -46,7 +46,6 @@ from sigap.people.roles import CASEWORK_ROLES, Permission, Role
 from sigap.plans import catalogue
 from sigap.plans import services as plans_services
 from sigap.plans.models import ACTIVE_SERVICE_STATUSES, CaseService, ServiceStatus
-from sigap.plans.signals import service_status_changed
 
 from .models import (
     PURPOSE_OF,
@@ -391,20 +390,11 @@ def _shared_notes(case: Case, note_ids: Iterable[int]) -> list[Note]:
 
 
 def _end_service(actor: User, service: CaseService, status: str, reason: str) -> None:
-    """Decline or cancel the referred service with the hand-off. The plans services need the actor to
-    see the case, which the receiving side of a referral it has not accepted cannot, and would send a
-    second notice; so this records the change as they do (audit, clock, signal)."""
-    if service.status not in ACTIVE_SERVICE_STATUSES:
-        return
-    previous = service.status
-    service.status = status
-    service.status_reason = reason
-    service.save(update_fields=["status", "status_reason"])
-    audit.record(actor, Action.UPDATE, service, {"status": [previous, status], "reason": reason})
-    clock = service.type_info.clock
-    if clock:
-        tasks.cancel(service.case, clock, subject=("service", service.pk))
-    service_status_changed.send(sender=CaseService, service=service, actor=actor, previous=previous)
+    """Decline or cancel the referred service with the hand-off. The plans services' permission
+    checks need the actor to see the case, which the receiving side of a referral it has not
+    accepted cannot, and they would send a second notice; so only the recording is shared."""
+    if service.status in ACTIVE_SERVICE_STATUSES:
+        plans_services.end_service(actor, service, status, reason)
 
 
 # --- hand-offs -------------------------------------------------------------------------------
