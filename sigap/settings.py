@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "sigap.legal",
     "sigap.documents",
     "sigap.inbox",
+    "sigap.screening",
     "sigap.demo",
 ]
 

@@ -32,6 +32,7 @@ PEOPLE: dict[str, tuple[str, str | None, str]] = {
     # username: (role, organisation key, record scope override)
     "reporter": (Role.COMMUNITY_REPORTER, "patbm_kebraon", ""),
     "reporter2": (Role.COMMUNITY_REPORTER, None, ""),
+    "cadre": (Role.CADRE, "patbm_kebraon", ""),
     "operator": (Role.HOTLINE_OPERATOR, "sapa", ""),
     "worker_sby": (Role.CASE_WORKER, "uptd_sby", ""),
     "worker2_sby": (Role.CASE_WORKER, "uptd_sby", ""),

@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template import loader
 
-from sigap.people.roles import Role
+from sigap.people.roles import REPORTER_ROLES, Role
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -14,7 +14,7 @@ def home(request: HttpRequest) -> HttpResponse:
     if user.is_authenticated:
         if user.role in (Role.CASE_WORKER, Role.SUPERVISOR):
             return redirect("intake:queue")
-        if user.role in (Role.COMMUNITY_REPORTER, Role.HOTLINE_OPERATOR):
+        if user.role in REPORTER_ROLES or user.role == Role.HOTLINE_OPERATOR:
             return redirect("intake:mine")
     return render(request, "home.html")
 

@@ -100,6 +100,10 @@ class AuditEvent(models.Model):
         "document": _("dokumen"),
         "allegedperpetrator": _("terduga pelaku"),
         "identification": _("identifikasi"),
+        "screening": _("skrining"),
+        "externalresult": _("hasil alat berlisensi"),
+        "registryrun": _("penyaringan registri"),
+        "outreachentry": _("daftar penjangkauan"),
     }
 
     @property

@@ -176,7 +176,7 @@ class Login:
         }
 
 
-MAIN_LOGINS = ("pelapor", "operator", "pekerja", "supervisor", "admin.org", "analis", "admin")
+MAIN_LOGINS = ("pelapor", "kader", "operator", "pekerja", "supervisor", "admin.org", "analis", "admin")
 
 
 def demo_email(local: str) -> str:
@@ -430,6 +430,7 @@ def ensure_world(provinces: Sequence[str], seed: int, villages: dict[str, list[t
     gugus = orgs[demo_email("Sekretariat Gugus Tugas PP-TPPO")]
     people: list[tuple[str, str, Organisation | None]] = [
         ("pelapor", Role.COMMUNITY_REPORTER, patbm),
+        ("kader", Role.CADRE, patbm),
         ("operator", Role.HOTLINE_OPERATOR, sapa),
         ("pekerja", Role.CASE_WORKER, home),
         ("supervisor", Role.SUPERVISOR, home),
@@ -1329,6 +1330,9 @@ def seed_demo(
     from sigap.demo import casework
 
     result["casework"] = casework.advance(seed, stdout)
+    from sigap.demo import screening
+
+    result["screening"] = screening.seed(seed, stdout)
     result["created"] = True
     return result
 
@@ -1345,6 +1349,18 @@ def _delete_case_work(case_ids: list[int]) -> None:
     HandOff.objects.filter(case_id__in=case_ids).delete()
     Consent.objects.filter(case_id__in=case_ids).delete()
     Document.objects.filter(case_id__in=case_ids).delete()
+
+
+def _delete_screening(org_ids: list[int], user_ids: list[int], cases: Any) -> dict[str, int]:
+    """Screenings protect the cases, reports and people they refer to: they go first."""
+    from sigap.screening.models import ExternalResult, Screening
+
+    screenings = Screening.objects.filter(
+        Q(screener_id__in=user_ids) | Q(organisation_id__in=org_ids) | Q(case__in=cases.values("pk"))
+    )
+    removed = {"skrining": screenings.delete()[1].get(Screening._meta.label, 0)}
+    ExternalResult.objects.filter(Q(case__in=cases.values("pk")) | Q(screener_id__in=user_ids)).delete()
+    return removed
 
 
 def _delete_in_chunks(queryset: Any, size: int = BATCH_SIZE) -> int:
@@ -1381,7 +1397,8 @@ def reset_demo(stdout: Any = None) -> dict[str, int]:
         Q(organisation_id__in=org_ids) | Q(worker_id__in=user_ids) | Q(report_links__report_id__in=linked)
     ).distinct()
     child_ids = set(cases.values_list("child_id", flat=True))
-    removed = {"kasus": _delete_in_chunks(Case.objects.filter(pk__in=cases.values("pk")))}
+    removed = _delete_screening(org_ids, user_ids, cases)
+    removed["kasus"] = _delete_in_chunks(Case.objects.filter(pk__in=cases.values("pk")))
     children = Child.objects.filter(
         Q(registered_by_org_id__in=org_ids) | Q(created_by_id__in=user_ids) | Q(pk__in=child_ids)
     ).filter(cases__isnull=True)

@@ -24,6 +24,7 @@ class Channel(models.TextChoices):
     HOTLINE = "hotline", _("Telepon / hotline")
     FIELD_VISIT = "field_visit", _("Kunjungan lapangan")
     REFERRAL = "referral", _("Rujukan")
+    SCREENING = "screening", _("Hasil skrining")
     OTHER = "other", _("Lainnya")
 
 

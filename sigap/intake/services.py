@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from sigap.audit import services as audit
 from sigap.audit.models import Action
 from sigap.people.models import User
-from sigap.people.roles import OPERATOR_ROLES, TRIAGE_ROLES, Role
+from sigap.people.roles import OPERATOR_ROLES, REPORTER_ROLES, TRIAGE_ROLES
 from sigap.regions.models import Region
 
 from . import routing
@@ -66,7 +66,7 @@ class ReportInput:
 def _channel_for(actor: User | None, requested: str) -> str:
     if actor is None or not actor.is_authenticated:
         return Channel.WEB
-    if actor.role in OPERATOR_ROLES or actor.role == Role.COMMUNITY_REPORTER:
+    if actor.role in OPERATOR_ROLES or actor.role in REPORTER_ROLES:
         return requested if requested in Channel.values else Channel.WEB
     return Channel.WEB
 
@@ -97,7 +97,7 @@ def submit_report(data: ReportInput, idempotency_key: str, actor: User | None = 
         reporter_phone="" if data.anonymous else data.reporter_phone.strip(),
         reporter_email="" if data.anonymous else data.reporter_email.strip(),
         consent_to_contact=False if data.anonymous else data.consent_to_contact,
-        reporter_user=actor if authenticated and actor.role == Role.COMMUNITY_REPORTER else None,  # type: ignore[union-attr]
+        reporter_user=actor if authenticated and actor.role in REPORTER_ROLES else None,  # type: ignore[union-attr]
         received_by=actor if authenticated and actor.role in OPERATOR_ROLES else None,  # type: ignore[union-attr]
         received_at=now,
         # Until someone triages it, a report runs on the shortest (high-risk) clock.

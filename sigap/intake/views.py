@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from sigap.audit import services as audit
 from sigap.audit.models import Action
 from sigap.paging import CappedPaginator
-from sigap.people.roles import OPERATOR_ROLES, TRIAGE_ROLES, Role, Scope
+from sigap.people.roles import OPERATOR_ROLES, REPORTER_ROLES, TRIAGE_ROLES, Role, Scope
 from sigap.people.typing import AuthenticatedRequest
 from sigap.text import refusal
 
@@ -24,7 +24,7 @@ from .models import Report, RiskLevel
 
 def report_create(request: HttpRequest) -> HttpResponse:
     user = request.user
-    show_channel = user.is_authenticated and (user.role in OPERATOR_ROLES or user.role == Role.COMMUNITY_REPORTER)
+    show_channel = user.is_authenticated and (user.role in OPERATOR_ROLES or user.role in REPORTER_ROLES)
     form = ReportForm(request.POST or None, show_channel=show_channel)
     status = 200
     if request.method == "POST":
@@ -84,7 +84,7 @@ def my_reports(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
     qs = (
         Report.objects.visible_to(user)
-        .filter(**({"reporter_user": user} if user.role == Role.COMMUNITY_REPORTER else {"received_by": user}))
+        .filter(**({"reporter_user": user} if user.role in REPORTER_ROLES else {"received_by": user}))
         .order_by("-received_at")
     )
     page = Paginator(qs, 25).get_page(request.GET.get("page"))

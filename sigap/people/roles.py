@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 class Role(models.TextChoices):
     COMMUNITY_REPORTER = "community_reporter", _("Pelapor masyarakat")
+    CADRE = "cadre", _("Kader desa / aktivis PATBM")
     HOTLINE_OPERATOR = "hotline_operator", _("Operator layanan pengaduan")
     CASE_WORKER = "case_worker", _("Pekerja kasus")
     SUPERVISOR = "supervisor", _("Supervisor")
@@ -32,6 +33,7 @@ class Scope(models.TextChoices):
 
 DEFAULT_SCOPE: dict[str, str] = {
     Role.COMMUNITY_REPORTER: Scope.IDENTIFIED,
+    Role.CADRE: Scope.IDENTIFIED,
     Role.HOTLINE_OPERATOR: Scope.OWN,
     Role.CASE_WORKER: Scope.ORGANISATION,
     Role.SUPERVISOR: Scope.ORGANISATION,
@@ -46,6 +48,10 @@ AGGREGATE_ONLY_ROLES: frozenset[str] = frozenset({Role.ANALYST})
 TRIAGE_ROLES: frozenset[str] = frozenset({Role.CASE_WORKER, Role.SUPERVISOR})
 # Roles that may file reports on someone else's behalf and choose the channel.
 OPERATOR_ROLES: frozenset[str] = frozenset({Role.HOTLINE_OPERATOR, Role.CASE_WORKER, Role.SUPERVISOR})
+# Roles whose people file reports in their own name and follow the reports they filed.
+REPORTER_ROLES: frozenset[str] = frozenset({Role.COMMUNITY_REPORTER, Role.CADRE})
+# Roles that may fill screening instruments for a child (a positive result opens an assessment).
+SCREENING_ROLES: frozenset[str] = frozenset({Role.CADRE, Role.CASE_WORKER, Role.SUPERVISOR})
 # Roles that may read their organisation's audit log.
 AUDIT_READER_ROLES: frozenset[str] = frozenset({Role.SUPERVISOR, Role.SYSTEM_ADMIN})
 
@@ -59,14 +65,22 @@ class Permission(models.TextChoices):
     READ_PERPETRATORS = "read_perpetrators", _("Membaca data terduga pelaku")
     HANDOFF_OVERRIDE = "handoff_override", _("Merujuk tanpa persetujuan/dasar hukum (dengan alasan)")
     MANAGE_LEGAL = "manage_legal", _("Mencatat proses hukum")
+    SCREEN_REGISTRY = "screen_registry", _("Menyaring registri perlindungan sosial dan membuat daftar penjangkauan")
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.COMMUNITY_REPORTER: frozenset(),
+    Role.CADRE: frozenset(),
     Role.HOTLINE_OPERATOR: frozenset(),
     Role.CASE_WORKER: frozenset({Permission.MANAGE_LEGAL}),
     Role.SUPERVISOR: frozenset(
-        {Permission.APPROVE, Permission.READ_PERPETRATORS, Permission.HANDOFF_OVERRIDE, Permission.MANAGE_LEGAL}
+        {
+            Permission.APPROVE,
+            Permission.READ_PERPETRATORS,
+            Permission.HANDOFF_OVERRIDE,
+            Permission.MANAGE_LEGAL,
+            Permission.SCREEN_REGISTRY,
+        }
     ),
     Role.ORG_ADMIN: frozenset(),
     Role.ANALYST: frozenset(),

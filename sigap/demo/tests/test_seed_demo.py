@@ -15,12 +15,13 @@ from sigap.demo import texts
 from sigap.demo.generator import DEMO_PASSWORD, generate, plan_fates
 from sigap.identity.models import Child
 from sigap.intake import reference
-from sigap.intake.models import Outcome, Report, ReportedChild
+from sigap.intake.models import Channel, Outcome, Report, ReportedChild
 from sigap.intake.routing import route
 from sigap.intake.setup import ensure_reference_data
 from sigap.people.models import Organisation, User
 from sigap.people.roles import Role
 from sigap.regions.testing import load_test_regions
+from sigap.screening.models import Screening
 
 LOADED = ("31", "32", "35")
 # Explicit words that must never appear in demo data (checked as lower-case substrings).
@@ -63,9 +64,21 @@ def test_the_generator_uses_only_the_provinces_whose_regions_are_loaded(seeded):
 
 
 def test_the_requested_numbers_of_reports_and_cases_are_made(seeded):
-    assert Report.objects.count() == seeded["reports"] == 300
+    assert Report.objects.exclude(channel=Channel.SCREENING).count() == seeded["reports"] == 300
     assert Case.objects.count() == seeded["cases"] == 60
     assert Report.objects.filter(outcome=Outcome.CASE_OPENED).count() == 60
+
+
+def test_the_demo_cadre_screens_children_and_positive_results_reach_the_home_uptd_ppa(regions):
+    seed_command()
+    screenings = Screening.objects.filter(screener__username="kader")
+    positive = screenings.filter(positive=True)
+    assert screenings.count() == 24 and 0 < positive.count() < 24
+    filed = Report.objects.filter(channel=Channel.SCREENING)
+    assert filed.count() == positive.count()
+    worker = User.objects.get(username="pekerja")
+    assert set(filed.values_list("routed_org_id", flat=True)) == {worker.organisation_id}
+    assert Screening.objects.filter(screener=worker, case__isnull=False).exists()
 
 
 def test_seeding_twice_adds_nothing_the_second_time_and_prints_the_logins_again(regions):
@@ -84,7 +97,7 @@ def test_reset_replaces_the_demo_data_instead_of_adding_to_it(regions):
     before = counts()
     seed_command("--reset")
     assert counts() == before
-    assert Report.objects.count() == 150 and Case.objects.count() == 30
+    assert Report.objects.exclude(channel=Channel.SCREENING).count() == 150 and Case.objects.count() == 30
 
 
 def test_the_bulk_load_writes_nothing_to_the_audit_log_and_the_demo_case_work_is_audited_as_demo_users(regions):
@@ -93,7 +106,7 @@ def test_the_bulk_load_writes_nothing_to_the_audit_log_and_the_demo_case_work_is
     written = AuditEvent.objects.exclude(pk__in=before)
     # Only the case work done through the services (as the demo worker and supervisor) is audited.
     assert written.exists()
-    assert set(written.values_list("actor_username", flat=True)) <= {"pekerja", "supervisor", "pekerja.dinsos"}
+    assert set(written.values_list("actor_username", flat=True)) <= {"pekerja", "supervisor", "pekerja.dinsos", "kader"}
     kept = set(AuditEvent.objects.values_list("pk", flat=True))
     seed_command("--reset")
     assert kept <= set(AuditEvent.objects.values_list("pk", flat=True))  # the log is never trimmed
@@ -241,7 +254,8 @@ def test_the_same_seed_makes_the_same_reports(regions):
     generate(reports=80, cases=10, seed=11, provinces=list(LOADED))
     first = list(Report.objects.order_by("idempotency_key").values_list("tracking_code", "description", "region_id"))
     call_command("seed_demo", "--reset", "--reports", "80", "--cases", "10", "--seed", "11", "--quiet")
-    again = list(Report.objects.order_by("idempotency_key").values_list("tracking_code", "description", "region_id"))
+    generated = Report.objects.exclude(channel=Channel.SCREENING).order_by("idempotency_key")
+    again = list(generated.values_list("tracking_code", "description", "region_id"))
     assert first == again
 
 
@@ -296,4 +310,4 @@ def test_reset_also_removes_what_was_done_in_the_demo_and_keeps_the_audit_log(re
     assert not Report.objects.filter(pk=report.pk).exists()
     assert not Child.objects.filter(name="Anak Uji").exists()
     assert kept <= set(AuditEvent.objects.values_list("pk", flat=True))
-    assert Report.objects.count() == 150 and Case.objects.count() == 30
+    assert Report.objects.exclude(channel=Channel.SCREENING).count() == 150 and Case.objects.count() == 30
