@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 BENCH ?=
 
-.PHONY: demo test install install-test assets chromium serve bench lint typecheck messages clean
+.PHONY: demo test install install-test assets chromium java serve bench lint typecheck messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,13 @@ chromium:
 	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
+# A Java runtime for the Spark (local mode) registry screening tests and benchmark, from Debian.
+java:
+	@command -v java >/dev/null 2>&1 || { \
+	  echo "Installing Debian's Java runtime for the Spark tests…"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq default-jre-headless >/dev/null; }
+
 demo: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py createcachetable
@@ -44,10 +51,10 @@ demo: install
 	@echo "Sigap is at http://$(HOST):$(PORT)/ (stop with Ctrl+C)"
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
-test: install-test chromium
+test: install-test chromium java
 	$(BIN)/pytest -q
 
-bench: install-test
+bench: install-test java
 	$(PY) bench/run.py $(BENCH)
 
 lint: install-test

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from sigap.audit import services as audit
 from sigap.audit.models import Action
-from sigap.cases import workflow
+from sigap.cases import tasks, workflow
 from sigap.cases.models import Approval, ApprovalKind, ApprovalStatus, Case, CaseStatus
 from sigap.identity.models import FamilyMember
 from sigap.intake.models import RiskLevel
@@ -207,6 +207,8 @@ def submit_assessment(actor: User, assessment_id: int, comment: str = "") -> Ass
     assessment.submitted_by = actor
     assessment.save(update_fields=["status", "submitted_at", "submitted_by"])
     audit.record(actor, Action.REQUEST, assessment, {"status": [AssessmentStatus.DRAFT, AssessmentStatus.SUBMITTED]})
+    # A submitted assessment answers the assessment a positive screening asked for.
+    tasks.complete(case, "screening_assessment", actor)
     if assessment.recommended_risk != case.risk_level:
         reason = _("Rekomendasi asesmen biopsikososial (%(kind)s).") % {"kind": assessment.get_kind_display().lower()}
         workflow.review_risk(actor, case.pk, assessment.recommended_risk, f"{reason} {comment}".strip())

@@ -240,3 +240,14 @@ def test_another_organisation_cannot_record_a_licensed_tools_result(world: Any) 
             administered_on=date(2026, 11, 1),
             band="no_concern",
         )
+
+
+def test_submitting_the_assessment_completes_the_task_a_positive_screen_opened(world: Any) -> None:
+    from sigap.assessments.tests.helpers import in_assessment, submitted
+
+    case = in_assessment(world)
+    screening = screen(world.worker_sby, case=case)
+    assert screening.task.status == "open"
+    submitted(world, case)
+    screening.task.refresh_from_db()
+    assert screening.task.status == "done" and screening.task.done_by == world.worker_sby
