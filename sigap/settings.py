@@ -11,6 +11,8 @@ Variables (all optional in development):
 - SIGAP_BASE_URL           the address of this installation, for links in emails.
 - SIGAP_DOCUMENTS_DIR      where uploaded case documents are kept (default var/documents; never under static).
 - SIGAP_DOCUMENT_MAX_BYTES largest document accepted (default 10 MiB).
+- SIGAP_ODK_IMPORT_MAX_BYTES largest ODK/Kobo export accepted for import (default 10 MiB).
+- SIGAP_ODK_IMPORT_MAX_NEW new submissions stored per import; importing the file again continues (default 500).
 - SIGAP_SESSION_IDLE_MINUTES  idle session expiry (default 60).
 - SIGAP_REPORT_RATE_LIMIT  public report submissions per client per hour (default 20; 0 disables).
 - SIGAP_TRUSTED_PROXY_COUNT   number of reverse proxies whose X-Forwarded-For is trusted (default 0).
@@ -219,6 +221,10 @@ SIGAP_BASE_URL = os.environ.get("SIGAP_BASE_URL", "http://127.0.0.1:8000")
 # Uploaded case documents: outside the static/media paths, served only through an access-checked view.
 SIGAP_DOCUMENTS_DIR = Path(os.environ.get("SIGAP_DOCUMENTS_DIR", str(VAR_DIR / "documents")))
 SIGAP_DOCUMENT_MAX_BYTES = int(os.environ.get("SIGAP_DOCUMENT_MAX_BYTES", str(10 * 1024 * 1024)))
+
+# --- Screening: ODK / KoboToolbox imports ---------------------------------------------------------
+SIGAP_ODK_IMPORT_MAX_BYTES = int(os.environ.get("SIGAP_ODK_IMPORT_MAX_BYTES", str(10 * 1024 * 1024)))
+SIGAP_ODK_IMPORT_MAX_NEW = int(os.environ.get("SIGAP_ODK_IMPORT_MAX_NEW", "500"))
 
 # --- Language and time -----------------------------------------------------------------------
 LANGUAGE_CODE = "id"

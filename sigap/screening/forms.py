@@ -59,7 +59,9 @@ class ScreeningForm(forms.Form):
     child_sex = forms.ChoiceField(label=_("Jenis kelamin"), choices=Sex.choices, initial=Sex.UNKNOWN, required=False)
     region = RegionField(label=_("Desa/kelurahan tempat anak tinggal"), required=False)
     screened_on = forms.DateField(
-        label=_("Tanggal skrining"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Tanggal skrining"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
     def __init__(self, instrument: Instrument, *args: Any, with_subject: bool = True, **kwargs: Any) -> None:
@@ -108,7 +110,9 @@ class ScreeningForm(forms.Form):
 class ExternalResultForm(forms.Form):
     tool = forms.ChoiceField(label=_("Alat"), choices=())
     tool_version = forms.CharField(label=_("Versi alat"), max_length=40, required=False)
-    administered_on = forms.DateField(label=_("Tanggal"), widget=forms.DateInput(attrs={"type": "date"}))
+    administered_on = forms.DateField(
+        label=_("Tanggal"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     score = forms.DecimalField(label=_("Skor"), max_digits=7, decimal_places=2, required=False)
     band = forms.ChoiceField(label=_("Kategori hasil"), choices=(), required=False)
     screener_name = forms.CharField(

@@ -158,6 +158,15 @@ def _report_text(version: InstrumentVersion, screening: Screening) -> str:
     reasons = [r["text"]["id"] for r in screening.reasons]
     if reasons:
         lines.append(_("Alasan: %(reasons)s.") % {"reasons": "; ".join(reasons)})
+    screener = screening.screener
+    lines.append(
+        _("Diskrining oleh %(name)s (%(org)s) pada %(date)s.")
+        % {
+            "name": screener.get_full_name() or screener.username,
+            "org": screening.screener_org or "-",
+            "date": screening.screened_on.isoformat(),
+        }
+    )
     lines.append(
         _("Status validasi instrumen: %(status)s. Hasil ini berarti anak perlu dinilai, bukan penetapan korban.")
         % {"status": version.get_validation_status_display()}

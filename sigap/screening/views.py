@@ -230,7 +230,7 @@ def screening_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "title": text(definition["title"]),
             "band_label": text(band["label"]),
             "population": text(definition["validation"]["population"]),
-            "reasons": [{"text": text(r["text"]), "answer": text(r.get("answer")), **r} for r in screening.reasons],
+            "reasons": [{**r, "text": text(r["text"]), "answer": text(r.get("answer"))} for r in screening.reasons],
             "answers": answers,
             "trigger_note": text(definition.get("triggers", {}).get("positive", {}).get("note")),
             "sees_report": screening.filed_report_id is not None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from datetime import date
 from typing import Any
 
 from django.urls import reverse
@@ -53,6 +54,11 @@ def test_a_cadre_fills_the_checklist_and_sees_the_result_with_reasons_and_valida
     page = client.get(response["Location"]).content.decode()
     assert "Perlu asesmen segera" not in page and "Perlu asesmen oleh pekerja sosial" in page
     assert "Tawaran kerja jauh dari rumah" in page and "Tidak bersekolah atau putus sekolah" in page
+    assert "{&#x27;id&#x27;" not in page and "{'id'" not in page  # reasons in words, not raw data
+    assert (
+        'value="' + date.today().isoformat() + '"'
+        in client.get(reverse("screening:create", args=["early_warning"])).content.decode()
+    )
     assert "Belum divalidasi" in page and "tidak menetapkan anak sebagai korban" in page
     assert screening.filed_report.tracking_code in page
 
