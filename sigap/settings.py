@@ -13,6 +13,7 @@ Variables (all optional in development):
 - SIGAP_DOCUMENT_MAX_BYTES largest document accepted (default 10 MiB).
 - SIGAP_ODK_IMPORT_MAX_BYTES largest ODK/Kobo export accepted for import (default 10 MiB).
 - SIGAP_ODK_IMPORT_MAX_NEW new submissions stored per import; importing the file again continues (default 500).
+- SIGAP_REGISTRY_MAX_BYTES largest registry file accepted on the upload page (default 2 GiB; larger: `manage.py screen`).
 - SIGAP_SESSION_IDLE_MINUTES  idle session expiry (default 60).
 - SIGAP_REPORT_RATE_LIMIT  public report submissions per client per hour (default 20; 0 disables).
 - SIGAP_TRUSTED_PROXY_COUNT   number of reverse proxies whose X-Forwarded-For is trusted (default 0).
@@ -93,6 +94,7 @@ INSTALLED_APPS = [
     "sigap.documents",
     "sigap.inbox",
     "sigap.screening",
+    "sigap.registry",
     "sigap.demo",
 ]
 
@@ -225,6 +227,7 @@ SIGAP_DOCUMENT_MAX_BYTES = int(os.environ.get("SIGAP_DOCUMENT_MAX_BYTES", str(10
 # --- Screening: ODK / KoboToolbox imports ---------------------------------------------------------
 SIGAP_ODK_IMPORT_MAX_BYTES = int(os.environ.get("SIGAP_ODK_IMPORT_MAX_BYTES", str(10 * 1024 * 1024)))
 SIGAP_ODK_IMPORT_MAX_NEW = int(os.environ.get("SIGAP_ODK_IMPORT_MAX_NEW", "500"))
+SIGAP_REGISTRY_MAX_BYTES = int(os.environ.get("SIGAP_REGISTRY_MAX_BYTES", str(2 * 1024**3)))
 
 # --- Language and time -----------------------------------------------------------------------
 LANGUAGE_CODE = "id"

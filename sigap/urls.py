@@ -18,6 +18,7 @@ urlpatterns = [
     path("dokumen/", include("sigap.documents.urls")),
     path("kotak-masuk/", include("sigap.inbox.urls")),
     path("skrining/", include("sigap.screening.urls")),
+    path("registri/", include("sigap.registry.urls")),
     path("audit/", include("sigap.audit.urls")),
     path("api/", include("sigap.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -1333,6 +1333,9 @@ def seed_demo(
     from sigap.demo import screening
 
     result["screening"] = screening.seed(seed, stdout)
+    from sigap.demo import registry
+
+    result["registry"] = registry.seed(seed, stdout)
     result["created"] = True
     return result
 
@@ -1352,7 +1355,8 @@ def _delete_case_work(case_ids: list[int]) -> None:
 
 
 def _delete_screening(org_ids: list[int], user_ids: list[int], cases: Any) -> dict[str, int]:
-    """Screenings protect the cases, reports and people they refer to: they go first."""
+    """Screenings and registry runs protect the cases, reports, people and organisations they refer to:
+    they go first."""
     from sigap.screening.models import ExternalResult, Screening
 
     screenings = Screening.objects.filter(
@@ -1360,6 +1364,10 @@ def _delete_screening(org_ids: list[int], user_ids: list[int], cases: Any) -> di
     )
     removed = {"skrining": screenings.delete()[1].get(Screening._meta.label, 0)}
     ExternalResult.objects.filter(Q(case__in=cases.values("pk")) | Q(screener_id__in=user_ids)).delete()
+    from sigap.registry.models import RegistryRun
+
+    runs = RegistryRun.objects.filter(Q(organisation_id__in=org_ids) | Q(uploaded_by_id__in=user_ids))
+    removed["penyaringan registri"] = runs.delete()[1].get(RegistryRun._meta.label, 0)
     return removed
 
 

@@ -311,3 +311,13 @@ def test_reset_also_removes_what_was_done_in_the_demo_and_keeps_the_audit_log(re
     assert not Child.objects.filter(name="Anak Uji").exists()
     assert kept <= set(AuditEvent.objects.values_list("pk", flat=True))
     assert Report.objects.exclude(channel=Channel.SCREENING).count() == 150 and Case.objects.count() == 30
+
+
+def test_the_demo_supervisor_has_screened_a_registry_into_outreach_lists(regions):
+    from sigap.registry.models import RegistryRun
+
+    seed_command()
+    run = RegistryRun.objects.get()
+    assert run.uploaded_by.username == "supervisor" and run.status == "done"
+    assert run.rows_scored > 4000 and run.rows_rejected > 0 and run.entries.exists()
+    assert set(run.areas.values_list("regency_code", flat=True)) == {run.organisation.jurisdiction_id}
