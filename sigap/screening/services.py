@@ -95,6 +95,15 @@ def current_version(instrument_id: str) -> InstrumentVersion:
     return stored
 
 
+def current_versions() -> list[InstrumentVersion]:
+    """The versions in force of every built-in instrument, by id (stored on first use)."""
+    found = list(InstrumentVersion.objects.filter(is_current=True).order_by("instrument_id"))
+    if {v.instrument_id: v.version for v in found} != {i.id: i.version for i in instruments.builtin().values()}:
+        sync_instruments()
+        found = list(InstrumentVersion.objects.filter(is_current=True).order_by("instrument_id"))
+    return found
+
+
 def version_for(instrument_id: str, version: str | None) -> InstrumentVersion:
     if not version:
         return current_version(instrument_id)

@@ -110,10 +110,7 @@ def screening_list(request: HttpRequest) -> HttpResponse:
         visible = visible.filter(positive=True)
     page = CappedPaginator(visible.order_by("-created_at"), PAGE_SIZE).get_page(request.GET.get("page"))
     audit.record_many(user, Action.LIST, page.object_list)  # the rows carry children's names
-    current = [v for v in InstrumentVersion.objects.filter(is_current=True).order_by("instrument_id")]
-    if not current:
-        services.sync_instruments()
-        current = list(InstrumentVersion.objects.filter(is_current=True).order_by("instrument_id"))
+    current = services.current_versions()
     return render(
         request,
         "screening/list.html",
@@ -269,9 +266,7 @@ def case_section(request: HttpRequest, case: Case) -> dict[str, Any] | None:
         "results": [(r, tools.get(r.tool), _band_name(tools.get(r.tool), r.band)) for r in results],
         "can_screen": services.can_screen(user),
         "can_record": can_work_on(user, case) and user.role != Role.CADRE,
-        "current": [
-            (v.instrument_id, text(v.definition["title"])) for v in InstrumentVersion.objects.filter(is_current=True)
-        ],
+        "current": [(v.instrument_id, text(v.definition["title"])) for v in services.current_versions()],
     }
 
 

@@ -130,3 +130,30 @@ def test_a_worker_records_a_licensed_tools_result_on_the_case(world: Any, as_use
     assert ExternalResult.objects.get().band == "clear_concern"
     assert "Kekhawatiran jelas" in client.get(reverse("cases:detail", args=[case.pk])).content.decode()
     assert as_user("worker_malang").get(url).status_code == 403
+
+
+def test_a_report_page_offers_screening_and_lists_the_screenings_of_the_report(world: Any, as_user: Any) -> None:
+    from sigap.testing import make_report
+
+    report = make_report()
+    client = as_user("worker_sby")
+    page = client.get(reverse("intake:detail", args=[report.pk])).content.decode()
+    start = reverse("screening:create", args=["early_warning"]) + f"?laporan={report.pk}"
+    assert start in page
+    client.post(start, form_data({**EARLY_WARNING_NOTHING, "street": "yes"}, child_name="Budi", child_age="12"))
+    screening = Screening.objects.get()
+    assert screening.report == report
+    page = client.get(reverse("intake:detail", args=[report.pk])).content.decode()
+    assert reverse("screening:detail", args=[screening.pk]) in page
+    other = as_user("reporter").get(reverse("intake:detail", args=[report.pk]))
+    assert reverse("screening:detail", args=[screening.pk]) not in other.content.decode()
+
+
+def test_the_report_a_positive_screen_filed_links_back_to_the_screening(world: Any, as_user: Any) -> None:
+    as_user("cadre").post(
+        reverse("screening:create", args=["early_warning"]),
+        form_data({**EARLY_WARNING_NOTHING, "street": "yes"}, **CHILD),
+    )
+    screening = Screening.objects.get()
+    page = as_user("worker_sby").get(reverse("intake:detail", args=[screening.filed_report_id])).content.decode()
+    assert reverse("screening:detail", args=[screening.pk]) in page and "Diskrining oleh cadre" in page
