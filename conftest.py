@@ -32,3 +32,14 @@ def fast_password_hashing(settings):  # type: ignore[no-untyped-def]
 def fresh_reference_data(settings):  # type: ignore[no-untyped-def]
     """Tests change rules and organisations with queryset updates too: never serve a cached table."""
     settings.SIGAP_REFERENCE_CACHE_SECONDS = 0
+
+
+@pytest.fixture(autouse=True)
+def default_language():  # type: ignore[no-untyped-def]
+    """Each test starts in the default language (Bahasa Indonesia): a request in English leaves its
+    language active in the test thread, which must not decide another test's messages."""
+    from django.utils import translation
+
+    translation.activate("id")
+    yield
+    translation.deactivate()

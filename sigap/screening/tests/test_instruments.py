@@ -7,6 +7,7 @@ import json
 from typing import Any
 
 import pytest
+from django.utils import translation
 
 from sigap.screening import instruments
 from sigap.screening.instruments import Instrument, InstrumentError
@@ -22,6 +23,13 @@ EARLY_WARNING_NOTHING = {
     "job_offer_far": "no",
     "earlier_harm": "no",
 }
+
+
+@pytest.fixture(autouse=True)
+def indonesian() -> Any:
+    """Messages are checked in Bahasa Indonesia, whatever language an earlier test left active."""
+    with translation.override("id"):
+        yield
 
 
 def early_warning() -> Instrument:
