@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import polars as pl
+from django.utils import timezone
 
 from sigap.people.models import User
 from sigap.regions.models import Level, Region
@@ -32,7 +33,8 @@ def seed(seed: int, stdout: Any = None) -> dict[str, int]:
         return {"registry_runs": 0}
     with tempfile.TemporaryDirectory() as tmp:
         raw, path = Path(tmp) / "raw.csv", Path(tmp) / "registri-demo.csv"
-        generate(raw, ROWS, seed=seed, fmt="csv", bad_fraction=0.01)
+        # Ages as of today, so that only the deliberately spoilt rows (1 %) are rejected.
+        generate(raw, ROWS, seed=seed, fmt="csv", bad_fraction=0.01, as_of=timezone.localdate())
         frame = pl.read_csv(raw, infer_schema=False)
         # Place the synthetic households in the home regency's villages (a household stays in one village).
         codes = frame.get_column("village_code").unique(maintain_order=True).to_list()

@@ -319,5 +319,5 @@ def test_the_demo_supervisor_has_screened_a_registry_into_outreach_lists(regions
     seed_command()
     run = RegistryRun.objects.get()
     assert run.uploaded_by.username == "supervisor" and run.status == "done"
-    assert run.rows_scored > 4000 and run.rows_rejected > 0 and run.entries.exists()
+    assert run.rows_scored > 4900 and 0 < run.rows_rejected <= 75 and run.entries.exists()  # only the spoilt 1 %
     assert set(run.areas.values_list("regency_code", flat=True)) == {run.organisation.jurisdiction_id}
