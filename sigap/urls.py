@@ -11,6 +11,7 @@ urlpatterns = [
     path("wilayah/", include("sigap.regions.urls")),
     path("", include("sigap.intake.urls")),
     path("kasus/", include("sigap.cases.urls")),
+    path("anak/", include("sigap.identity.urls")),
     path("asesmen/", include("sigap.assessments.urls")),
     path("rencana/", include("sigap.plans.urls")),
     path("rujukan/", include("sigap.referrals.urls")),

@@ -28,6 +28,16 @@ class Child(Placed):
     sex = models.CharField(_("jenis kelamin"), max_length=1, choices=Sex.choices, default=Sex.UNKNOWN)
     birth_date = models.DateField(_("tanggal lahir"), null=True, blank=True)
     birth_year_estimated = models.PositiveSmallIntegerField(_("perkiraan tahun lahir"), null=True, blank=True)
+    nik = models.CharField(_("NIK"), max_length=16, blank=True, db_index=True)
+    merged_into = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged_records",
+        verbose_name=_("digabung ke"),
+        help_text=_("Catatan ini milik anak yang sama dengan catatan tujuan; catatannya sendiri tetap disimpan."),
+    )
     created_at = models.DateTimeField(default=timezone.now)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -135,3 +145,66 @@ class FamilyMember(models.Model):
 
     def audit_organisation_id(self) -> int | None:
         return self.child.registered_by_org_id
+
+
+class MergeStatus(models.TextChoices):
+    REQUESTED = "requested", _("Menunggu persetujuan")
+    APPROVED = "approved", _("Digabung")
+    REJECTED = "rejected", _("Ditolak")
+    UNDONE = "undone", _("Dibatalkan (dipisah kembali)")
+
+
+class ChildMergeQuerySet(models.QuerySet["ChildMerge"]):
+    def visible_to(self, user: object) -> ChildMergeQuerySet:
+        """Merges whose both records the user may see."""
+        visible = Child.objects.visible_to(user).values("pk")
+        return self.filter(survivor__in=visible, merged__in=visible)
+
+
+class ChildMerge(models.Model):
+    """A decision that two child records are the same child. Nothing is moved: the merged record points
+    at the surviving one (``Child.merged_into``) while the merge is in force, both records and their
+    cases stay as they were, and undoing the merge clears the pointer. The rows are never deleted, so
+    the history of requests, decisions and undoings stays complete."""
+
+    survivor = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="merges_kept")
+    merged = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="merges_absorbed")
+    status = models.CharField(_("status"), max_length=16, choices=MergeStatus.choices, default=MergeStatus.REQUESTED)
+    probability = models.FloatField(_("probabilitas sama"), null=True, blank=True)
+    evidence = models.JSONField(default=dict, blank=True)
+    model_version = models.CharField(max_length=40, blank=True)
+    reason = models.TextField(_("alasan"))
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(default=timezone.now)
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(_("catatan keputusan"), blank=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    undone_at = models.DateTimeField(null=True, blank=True)
+    undo_reason = models.TextField(_("alasan pemisahan"), blank=True)
+
+    objects = ChildMergeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-requested_at"]
+        verbose_name = _("penggabungan catatan anak")
+        verbose_name_plural = _("penggabungan catatan anak")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["merged"],
+                condition=models.Q(status__in=["requested", "approved"]),
+                name="child_merge_one_open_per_record",
+            ),
+            models.CheckConstraint(condition=~models.Q(survivor=models.F("merged")), name="child_merge_two_records"),
+        ]
+
+    def audit_label(self) -> str:
+        return f"anak #{self.merged_id} → #{self.survivor_id}"
+
+    def audit_organisation_id(self) -> int | None:
+        return self.organisation_id
