@@ -104,6 +104,7 @@ class AuditEvent(models.Model):
         "externalresult": _("hasil alat berlisensi"),
         "registryrun": _("penyaringan registri"),
         "outreachentry": _("daftar penjangkauan"),
+        "childmerge": _("penggabungan catatan anak"),
     }
 
     @property
