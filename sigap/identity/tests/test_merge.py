@@ -109,9 +109,7 @@ def test_another_organisations_record_shows_only_that_a_record_exists_there(worl
 def test_a_merge_is_requested_decided_and_undone_from_the_case_pages(world: Any, as_user: Any) -> None:
     a, b = case_for(world, "Muhammad Rizki"), case_for(world, "Moch. Rizky")
     worker = as_user("worker_sby")
-    worker.post(
-        reverse("identity:request_merge", args=[a.pk]), {"other_case": b.number, "reason": "Orang tua sama."}
-    )
+    worker.post(reverse("identity:request_merge", args=[a.pk]), {"other_case": b.number, "reason": "Orang tua sama."})
     merge = ChildMerge.objects.get()
     supervisor = as_user("supervisor_sby")
     page = supervisor.get(reverse("cases:detail", args=[a.pk])).content.decode()
