@@ -17,7 +17,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import case_lists, common, intake, registry, triage_queue
+from bench import case_lists, common, intake, linkage, registry, triage_queue
 
 BENCHMARKS = {
     "intake": intake.run,
@@ -28,6 +28,7 @@ BENCHMARKS = {
 # Benchmarks that need no database: run once, not per database.
 FILE_BENCHMARKS = {
     "registry": registry.run,
+    "linkage": linkage.run,
 }
 
 
