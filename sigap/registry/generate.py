@@ -33,6 +33,8 @@ import numpy as np
 import polars as pl
 import pyarrow.parquet as pq
 
+from .schema import COLUMNS, OUTCOME
+
 CHUNK_ROWS = 1_000_000
 DEFAULT_AS_OF = date(2026, 1, 1)
 VILLAGES_CSV = Path(__file__).resolve().parents[2] / "node_modules" / "idn-area-data" / "data" / "villages.csv"
@@ -283,25 +285,7 @@ def _chunk(
             )
         )
     frame = _spoil(frame, rng, bad_fraction, as_of)
-    columns = [
-        "source_id",
-        "nik",
-        "name",
-        "birth_date",
-        "sex",
-        "village_code",
-        "household_id",
-        "school_status",
-        "welfare_decile",
-        "social_assistance",
-        "parent_abroad",
-        "lives_with_parents",
-        "child_works",
-        "weekly_hours",
-        "sector",
-        *(["outcome"] if with_outcome else []),
-        "_bad",
-    ]
+    columns = [*COLUMNS, *([OUTCOME] if with_outcome else []), "_bad"]
     return frame.select(columns)
 
 

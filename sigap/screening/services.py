@@ -85,11 +85,7 @@ def sync_instruments() -> dict[str, int]:
 
 def current_version(instrument_id: str) -> InstrumentVersion:
     """The version in force of a built-in instrument (stored on first use)."""
-    stored = InstrumentVersion.objects.filter(instrument_id=instrument_id, is_current=True).first()
-    file_version = instruments.builtin().get(instrument_id)
-    if stored is None or (file_version is not None and stored.version != file_version.version):
-        sync_instruments()
-        stored = InstrumentVersion.objects.filter(instrument_id=instrument_id, is_current=True).first()
+    stored = next((v for v in current_versions() if v.instrument_id == instrument_id), None)
     if stored is None:
         raise ValidationError(_("Instrumen tidak dikenal."))
     return stored

@@ -54,7 +54,7 @@ def _instrument_rows() -> list[dict[str, Any]]:
 def instrument_list(request: HttpRequest) -> HttpResponse:
     """Every instrument version with its licence and validation status, and the licensed tools whose
     results may be recorded. No personal data."""
-    services.sync_instruments()
+    services.current_versions()  # stores a shipped version on first use; no writes otherwise
     return render(
         request,
         "screening/instruments.html",

@@ -21,7 +21,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from sigap.audit.models import AuditEvent
-from sigap.registry import engine, services
+from sigap.registry import engine, schema, services
 from sigap.registry.generate import generate
 from sigap.registry.models import OutreachEntry, RegistryRun, RunArea, RunError, RunStatus, VisitStatus
 
@@ -31,23 +31,7 @@ KEDURUS = "35.78.01.1003"  # Kedurus, Karang Pilang
 TULUNGREJO = "35.07.01.2001"  # Tulungrejo, Kabupaten Malang
 MENTENG = "31.71.06.1001"  # Menteng, Jakarta Pusat
 
-COLUMNS = [
-    "source_id",
-    "nik",
-    "name",
-    "birth_date",
-    "sex",
-    "village_code",
-    "household_id",
-    "school_status",
-    "welfare_decile",
-    "social_assistance",
-    "parent_abroad",
-    "lives_with_parents",
-    "child_works",
-    "weekly_hours",
-    "sector",
-]
+COLUMNS = list(schema.COLUMNS)
 # A child who left school, works long hours in the street, in a very poor household: score 15.
 HIGH = {
     "school_status": "dropped_out",
